@@ -1,0 +1,63 @@
+//! Generates `ui/src/bindings/index.ts` from the contract's types. A test fails when the committed
+//! file differs; `KINDLY_WRITE_BINDINGS=1 cargo test -p kindly-core bindings` rewrites it.
+
+use ts_rs::TS;
+
+use super::types::*;
+
+pub fn typescript() -> String {
+    let decls = [
+        Lane::decl(),
+        QueueName::decl(),
+        CaseStatus::decl(),
+        Direction::decl(),
+        ApiError::decl(),
+        Empty::decl(),
+        AppInfo::decl(),
+        QueueCounts::decl(),
+        QueueArgs::decl(),
+        QueueItem::decl(),
+        QueueResult::decl(),
+        CaseArgs::decl(),
+        AttachmentView::decl(),
+        MessageView::decl(),
+        OrderView::decl(),
+        CustomerView::decl(),
+        NoteView::decl(),
+        CaseDetail::decl(),
+        SearchArgs::decl(),
+        SearchResult::decl(),
+        SearchHit::decl(),
+    ];
+    let mut out = String::from(
+        "// Generated from kindly-core's contract (src-tauri/core/src/api). Do not edit: run\n\
+         // `KINDLY_WRITE_BINDINGS=1 cargo test -p kindly-core bindings` after changing the Rust types.\n",
+    );
+    for decl in decls {
+        out.push_str("export ");
+        out.push_str(&decl);
+        out.push('\n');
+    }
+    out.push_str(&super::command_map_ts());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    #[test]
+    fn bindings_match_the_committed_file() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings/index.ts");
+        let generated = super::typescript();
+        if std::env::var_os("KINDLY_WRITE_BINDINGS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "ui/src/bindings/index.ts is out of date with the Rust contract. \
+             Run `KINDLY_WRITE_BINDINGS=1 cargo test -p kindly-core bindings` and commit the result."
+        );
+    }
+}

@@ -1,0 +1,60 @@
+//! The command contract: every front end (desktop window, web mode, CLI) calls `dispatch` with a
+//! command name and JSON arguments. The `commands!` table below is the single declaration of the
+//! commands; the TypeScript bindings and the dispatcher are both generated from it.
+
+pub mod bindings;
+mod handlers;
+pub mod types;
+
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::store::Store;
+pub use types::*;
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        ApiError { code: e.code().to_string(), message: e.to_string() }
+    }
+}
+
+macro_rules! commands {
+    ($($name:ident($args:ty) -> $result:ty;)*) => {
+        /// Runs command `name` with `args` (a JSON object; `null` counts as `{}`).
+        pub fn dispatch(store: &mut Store, name: &str, args: Value) -> Result<Value, ApiError> {
+            let args = if args.is_null() { Value::Object(Default::default()) } else { args };
+            match name {
+                $(stringify!($name) => {
+                    let args: $args = serde_json::from_value(args)
+                        .map_err(|e| Error::BadArgs(format!("{}: {e}", stringify!($name))))?;
+                    let result: $result = handlers::$name(store, args)?;
+                    Ok(serde_json::to_value(result).map_err(|e| Error::Invalid(e.to_string()))?)
+                })*
+                other => Err(Error::UnknownCommand(other.to_string()).into()),
+            }
+        }
+
+        /// Command names, for documentation and tests.
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+
+        /// `export type Commands = { name: { args: A; result: R }; … }` for the TypeScript side.
+        pub(crate) fn command_map_ts() -> String {
+            use ts_rs::TS;
+            let mut out = String::from("export type Commands = {\n");
+            $(out.push_str(&format!(
+                "  {}: {{ args: {}; result: {} }};\n",
+                stringify!($name), <$args as TS>::name(), <$result as TS>::name()
+            ));)*
+            out.push_str("};\n");
+            out
+        }
+    };
+}
+
+commands! {
+    app_info(Empty) -> AppInfo;
+    queue_counts(Empty) -> QueueCounts;
+    queue(QueueArgs) -> QueueResult;
+    case(CaseArgs) -> CaseDetail;
+    search(SearchArgs) -> SearchResult;
+}

@@ -1,0 +1,191 @@
+//! The contract's types: what crosses from the core to any front end. Exported to TypeScript
+//! (ui/src/bindings/index.ts) by `bindings::typescript`; never hand-written on the other side.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use crate::triage::{Lane, QueueName};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum CaseStatus {
+    Open,
+    Waiting,
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    Inbound,
+    Outbound,
+}
+
+/// Every error a front end sees: a stable code to switch on, and a message that says what to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+}
+
+/// Arguments of a command that takes none.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(type = "Record<string, never>")]
+pub struct Empty {}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct AppInfo {
+    pub version: String,
+    pub role: String,
+    pub demo: bool,
+    pub db_path: String,
+    pub message_count: u32,
+    pub case_count: u32,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct QueueCounts {
+    pub owner: u32,
+    pub owner_excellent: u32,
+    pub owner_angry: u32,
+    pub assistant: u32,
+    pub waiting: u32,
+    pub done: u32,
+    pub all: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct QueueArgs {
+    pub queue: QueueName,
+}
+
+/// One case as a queue row. `queue --json` prints these; their field names are a contract.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct QueueItem {
+    pub case_id: String,
+    pub customer_email: String,
+    pub customer_name: String,
+    pub subject: String,
+    pub lane: Lane,
+    pub score: f64,
+    pub reasons: Vec<String>,
+    /// With angle brackets.
+    pub root_message_id: String,
+    pub status: CaseStatus,
+    #[ts(type = "number")]
+    pub last_message_ms: i64,
+    pub message_count: u32,
+    pub unreadable: bool,
+    pub snippet: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct QueueResult {
+    pub items: Vec<QueueItem>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CaseArgs {
+    pub case_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct AttachmentView {
+    pub name: String,
+    pub mime: String,
+    #[ts(type = "number")]
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct MessageView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub message_id: String,
+    pub direction: Direction,
+    pub from_name: String,
+    pub from_email: String,
+    pub to: Vec<String>,
+    pub subject: String,
+    #[ts(type = "number")]
+    pub date_ms: i64,
+    pub body_text: String,
+    /// Sanitized in the core; show it only in a sandboxed frame.
+    pub html: Option<String>,
+    pub remote_content_blocked: bool,
+    pub attachments: Vec<AttachmentView>,
+    pub unreadable: bool,
+    /// The message source, for messages that could not be read.
+    pub raw_source: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct OrderView {
+    pub order_id: String,
+    pub product: String,
+    #[ts(type = "number")]
+    pub amount_minor: i64,
+    pub currency: String,
+    #[ts(type = "number")]
+    pub purchased_ms: i64,
+    #[ts(type = "number | null")]
+    pub refunded_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CustomerView {
+    pub email: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    #[ts(type = "number")]
+    pub lifetime_value_minor: i64,
+    pub currency: String,
+    pub order_count: u32,
+    pub refund_count: u32,
+    pub orders: Vec<OrderView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct NoteView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub author_role: String,
+    pub body: String,
+    #[ts(type = "number")]
+    pub created_ms: i64,
+}
+
+/// A case with everything a person needs to answer it. The summary's fields sit at the top level.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CaseDetail {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub summary: QueueItem,
+    pub messages: Vec<MessageView>,
+    pub customer: Option<CustomerView>,
+    pub notes: Vec<NoteView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SearchArgs {
+    pub query: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SearchHit {
+    pub case_id: String,
+    #[ts(type = "number")]
+    pub message_id: i64,
+    pub subject: String,
+    pub from_name: String,
+    pub from_email: String,
+    #[ts(type = "number")]
+    pub date_ms: i64,
+    /// Plain text; hits are wrapped in U+0002 … U+0003.
+    pub snippet: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SearchResult {
+    pub hits: Vec<SearchHit>,
+}

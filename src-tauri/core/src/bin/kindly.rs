@@ -1,0 +1,276 @@
+//! `kindly`: the headless command line (DESIGN §7). Its names, flags and JSON fields are a contract
+//! other tools rely on: add, never rename.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use kindly_core::api::{self, CaseDetail, QueueName, QueueResult, SearchResult};
+use kindly_core::mail::import::{self, ImportSummary};
+use kindly_core::{Error, Result, Store, commerce, demo, web};
+
+#[derive(Parser)]
+#[command(name = "kindly", version, about = "Kindly: the support inbox that shows you who needs you first")]
+struct Cli {
+    /// The case store (a SQLite file; created if missing).
+    #[arg(long, global = true, env = "KINDLY_DB")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fill the store with the built-in demo inbox and orders.
+    Demo,
+    /// Import mail from an mbox file or a maildir.
+    Import {
+        #[arg(long, conflicts_with = "maildir", required_unless_present = "maildir")]
+        mbox: Option<PathBuf>,
+        #[arg(long)]
+        maildir: Option<PathBuf>,
+    },
+    /// Import orders from a CSV file.
+    ImportOrders {
+        #[arg(long)]
+        csv: PathBuf,
+        #[arg(long, value_enum, default_value_t = OrdersFormat::Generic)]
+        format: OrdersFormat,
+    },
+    /// Show a queue as triaged now, most urgent first.
+    Queue {
+        #[arg(value_enum)]
+        queue: QueueArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one case.
+    Case {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Full-text search over subjects, bodies and senders.
+    Search {
+        query: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve the web UI on 127.0.0.1.
+    Serve {
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// The built UI (defaults to ui/dist of this checkout, or KINDLY_UI_DIR).
+        #[arg(long)]
+        ui_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OrdersFormat {
+    Generic,
+    Stripe,
+    Gumroad,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum QueueArg {
+    Owner,
+    OwnerExcellent,
+    OwnerAngry,
+    Assistant,
+    Waiting,
+    Done,
+    All,
+}
+
+impl From<QueueArg> for QueueName {
+    fn from(q: QueueArg) -> Self {
+        match q {
+            QueueArg::Owner => QueueName::Owner,
+            QueueArg::OwnerExcellent => QueueName::OwnerExcellent,
+            QueueArg::OwnerAngry => QueueName::OwnerAngry,
+            QueueArg::Assistant => QueueName::Assistant,
+            QueueArg::Waiting => QueueName::Waiting,
+            QueueArg::Done => QueueName::Done,
+            QueueArg::All => QueueName::All,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open_store(db: Option<&Path>) -> Result<Store> {
+    let db = db.ok_or_else(|| Error::BadArgs("no case store given: pass --db PATH (or set KINDLY_DB)".into()))?;
+    Store::open(db)
+}
+
+/// Calls the same dispatcher the UI uses, so the CLI and the window can never disagree.
+fn call<T: serde::de::DeserializeOwned>(store: &mut Store, name: &str, args: serde_json::Value) -> Result<T> {
+    let value = api::dispatch(store, name, args).map_err(|e| Error::Invalid(e.message))?;
+    serde_json::from_value(value).map_err(|e| Error::Invalid(e.to_string()))
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Invalid(e.to_string()))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").map_err(|e| Error::io("stdout", e))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let db = cli.db.as_deref();
+    match cli.command {
+        Command::Demo => {
+            let mut store = open_store(db)?;
+            let bar = spinner("Loading the demo inbox");
+            let summary = demo::load(&mut store, &mut |s| bar.set_position(s.seen))?;
+            bar.finish_and_clear();
+            if summary.already_loaded {
+                println!("The demo inbox is already in {}.", store.path().display());
+            } else {
+                println!("Demo inbox loaded: {}; {}.", summary.mail, summary.orders);
+            }
+        }
+        Command::Import { mbox, maildir } => {
+            let mut store = open_store(db)?;
+            let summary = match (mbox, maildir) {
+                (Some(path), _) => {
+                    let len = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?.len();
+                    let bar = bar(len, "{bar:30} {bytes}/{total_bytes} · {msg}");
+                    let reader = std::io::BufReader::with_capacity(1 << 16, bar.wrap_read(import::open_mbox(&path)?));
+                    let s = import::import_mbox(&mut store, reader, &mut |s| bar.set_message(format!("{} messages", s.seen)))?;
+                    bar.finish_and_clear();
+                    s
+                }
+                (None, Some(dir)) => {
+                    let bar = bar(import::maildir_len(&dir)? as u64, "{bar:30} {pos}/{len} messages · {per_sec}");
+                    let s = import::import_maildir(&mut store, &dir, &mut |s| bar.set_position(s.seen))?;
+                    bar.finish_and_clear();
+                    s
+                }
+                (None, None) => return Err(Error::BadArgs("pass --mbox FILE or --maildir DIR".into())),
+            };
+            report_import(&summary);
+        }
+        Command::ImportOrders { csv, format } => {
+            if !matches!(format, OrdersFormat::Generic) {
+                return Err(Error::BadArgs("only --format generic is supported in this version".into()));
+            }
+            let mut store = open_store(db)?;
+            let file = std::fs::File::open(&csv).map_err(|e| Error::io(&csv, e))?;
+            let summary = commerce::import_orders_csv(&mut store, std::io::BufReader::new(file))?;
+            for e in &summary.errors {
+                eprintln!("{}:{}: skipped: {}", csv.display(), e.line, e.reason);
+            }
+            println!("{summary}.");
+        }
+        Command::Queue { queue, json } => {
+            let mut store = open_store(db)?;
+            let result: QueueResult = call(&mut store, "queue", serde_json::json!({ "queue": QueueName::from(queue) }))?;
+            if json {
+                return print_json(&result.items);
+            }
+            if result.items.is_empty() {
+                println!("Nothing in this queue.");
+            }
+            for item in &result.items {
+                let who = if item.customer_name.is_empty() { &item.customer_email } else { &item.customer_name };
+                println!("{}  {:<16} {:<24} {}", item.case_id, item.lane.as_str(), truncate(who, 24), item.subject);
+                if let Some(reason) = item.reasons.first() {
+                    println!("{:18}{reason}", "");
+                }
+            }
+        }
+        Command::Case { id, json } => {
+            let mut store = open_store(db)?;
+            let case: CaseDetail = call(&mut store, "case", serde_json::json!({ "case_id": id }))?;
+            if json {
+                return print_json(&case);
+            }
+            print_case(&case);
+        }
+        Command::Search { query, json } => {
+            let mut store = open_store(db)?;
+            let result: SearchResult = call(&mut store, "search", serde_json::json!({ "query": query }))?;
+            if json {
+                return print_json(&result.hits);
+            }
+            if result.hits.is_empty() {
+                println!("No messages match “{query}”.");
+            }
+            for hit in &result.hits {
+                let snippet = hit.snippet.replace(kindly_core::store::search::HIT_START, "[").replace(kindly_core::store::search::HIT_END, "]");
+                println!("{}  {}  {}\n{:18}{}", hit.case_id, hit.from_email, hit.subject, "", snippet);
+            }
+        }
+        Command::Serve { port, ui_dir } => {
+            let store = open_store(db)?;
+            let ui_dir = ui_dir.unwrap_or_else(web::default_ui_dir);
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| Error::Invalid(e.to_string()))?;
+            runtime.block_on(web::serve(store, port, &ui_dir, |url| {
+                println!("Kindly is running at {url}");
+                println!("Press Ctrl-C to stop.");
+                let _ = std::io::stdout().flush();
+            }))?;
+        }
+    }
+    Ok(())
+}
+
+fn bar(len: u64, template: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn spinner(message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_message(message);
+    bar
+}
+
+fn report_import(s: &ImportSummary) {
+    for e in &s.errors {
+        eprintln!("skipped: {e}");
+    }
+    println!("Imported {} messages: {s}.", s.seen);
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
+}
+
+fn print_case(case: &CaseDetail) {
+    let c = &case.summary;
+    println!("{}  [{}] {}", c.case_id, c.lane.as_str(), c.subject);
+    println!("Customer: {} <{}>", c.customer_name, c.customer_email);
+    for reason in &c.reasons {
+        println!("  · {reason}");
+    }
+    if let Some(customer) = &case.customer {
+        println!("Orders: {} ({} refunded), lifetime {} {}", customer.order_count, customer.refund_count,
+                 customer.lifetime_value_minor as f64 / 100.0, customer.currency);
+    }
+    for m in &case.messages {
+        let when = kindly_core::time::to_rfc3339(m.date_ms);
+        println!("\n── {} <{}> · {when}", m.from_name, m.from_email);
+        println!("{}", m.body_text.trim_end());
+    }
+}

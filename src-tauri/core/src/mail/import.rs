@@ -1,0 +1,189 @@
+//! The import pipeline: raw message → parse → dedupe → thread → case → triage, in batched
+//! transactions. A batch commits whole or not at all, so a crash mid-import loses nothing that was
+//! committed and a re-run skips it as duplicates.
+
+use std::collections::BTreeSet;
+use std::io::BufRead;
+use std::path::Path;
+
+use rusqlite::Transaction;
+use serde::Serialize;
+
+use super::parse::{ParsedMessage, parse};
+use super::{maildir, mbox::MboxReader, thread};
+use crate::error::{Error, Result};
+use crate::store::messages::{self, Direction, Placement};
+use crate::store::{Store, cases, customers, settings};
+use crate::time::{DAY_MS, now_ms};
+use crate::triage::{self, Thresholds};
+
+/// Messages parsed before each commit: large enough to amortize the transaction, small enough that
+/// a crash repeats little work.
+const BATCH: usize = 500;
+/// How far apart two same-subject messages of one customer may be and still share a case.
+const SUBJECT_WINDOW_MS: i64 = 30 * DAY_MS;
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct ImportSummary {
+    pub seen: u64,
+    pub imported: u64,
+    pub duplicates: u64,
+    pub unreadable: u64,
+    /// Inputs that could not even be read (a file that vanished, an I/O error), with the reason.
+    pub errors: Vec<String>,
+}
+
+impl std::fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} imported, {} duplicates skipped, {} unreadable (kept as raw source), {} read errors",
+            self.imported,
+            self.duplicates,
+            self.unreadable,
+            self.errors.len()
+        )
+    }
+}
+
+/// One input item: the raw bytes, or why they could not be read.
+pub type RawItem = std::result::Result<Vec<u8>, String>;
+
+pub fn import_mbox(store: &mut Store, input: impl BufRead, progress: &mut dyn FnMut(&ImportSummary)) -> Result<ImportSummary> {
+    let items = MboxReader::new(input).map(|r| r.map_err(|e| format!("mbox read error: {e}")));
+    import_items(store, items, progress)
+}
+
+pub fn import_maildir(store: &mut Store, dir: &Path, progress: &mut dyn FnMut(&ImportSummary)) -> Result<ImportSummary> {
+    let files = maildir::message_files(dir)?;
+    let items = files.into_iter().map(|p| std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display())));
+    import_items(store, items, progress)
+}
+
+pub fn maildir_len(dir: &Path) -> Result<usize> {
+    Ok(maildir::message_files(dir)?.len())
+}
+
+pub fn import_items(store: &mut Store, items: impl Iterator<Item = RawItem>, progress: &mut dyn FnMut(&ImportSummary)) -> Result<ImportSummary> {
+    let ours = settings::support_addresses(store.conn())?;
+    let thresholds = Thresholds::load(store.conn())?;
+    let mut summary = ImportSummary::default();
+    let mut batch: Vec<ParsedMessage> = Vec::with_capacity(BATCH);
+    let mut items = items.peekable();
+    while items.peek().is_some() {
+        batch.clear();
+        for item in items.by_ref().take(BATCH) {
+            summary.seen += 1;
+            match item {
+                Ok(raw) => batch.push(parse(&raw)),
+                Err(e) => summary.errors.push(e),
+            }
+        }
+        let now = now_ms();
+        store.write(|tx| {
+            let mut touched = BTreeSet::new();
+            for msg in &batch {
+                match place(tx, msg, &ours, now)? {
+                    Some(case_id) => {
+                        summary.imported += 1;
+                        summary.unreadable += u64::from(msg.unreadable.is_some());
+                        touched.insert(case_id);
+                    }
+                    None => summary.duplicates += 1,
+                }
+            }
+            for case_id in &touched {
+                triage::retriage(tx, case_id, thresholds)?;
+            }
+            Ok(())
+        })?;
+        progress(&summary);
+    }
+    Ok(summary)
+}
+
+/// Stores one parsed message in its case. `None` when the same message is already stored.
+fn place(tx: &Transaction<'_>, msg: &ParsedMessage, ours: &[String], now: i64) -> Result<Option<String>> {
+    if messages::hash_exists(tx, &msg.hash)? {
+        return Ok(None);
+    }
+    let date_ms = msg.date_ms.unwrap_or(now);
+    let direction = if ours.iter().any(|a| *a == msg.from_email) { Direction::Outbound } else { Direction::Inbound };
+    let customer_email = match direction {
+        Direction::Inbound => msg.from_email.clone(),
+        Direction::Outbound => msg.to.iter().find(|a| !ours.contains(a)).cloned().unwrap_or_default(),
+    };
+    let customer_name = if direction == Direction::Inbound { msg.from_name.as_str() } else { "" };
+    let normalized_subject = thread::normalize_subject(&msg.subject);
+
+    let case_id = if msg.unreadable.is_some() {
+        None
+    } else {
+        find_case(tx, msg, &normalized_subject, &customer_email, date_ms)?
+    };
+    let case_id = match case_id {
+        Some(id) => id,
+        None => {
+            let root = if msg.unreadable.is_some() {
+                msg.message_id.as_str()
+            } else {
+                thread::root_message_id(&msg.message_id, msg.in_reply_to.as_deref(), &msg.references)
+            };
+            let id = thread::case_id_for_root(root);
+            let customer_id = match customer_email.as_str() {
+                "" => None,
+                email => Some(customers::ensure(tx, email, customer_name, now)?),
+            };
+            let subject = match (msg.unreadable.is_some(), msg.subject.is_empty()) {
+                (true, _) => "(unreadable message)",
+                (false, true) => "(no subject)",
+                (false, false) => msg.subject.as_str(),
+            };
+            cases::create(
+                tx,
+                &cases::NewCase {
+                    id: &id,
+                    root_message_id: root,
+                    subject,
+                    customer_id,
+                    customer_email: &customer_email,
+                    customer_name,
+                    unreadable: msg.unreadable.is_some(),
+                    created_ms: date_ms,
+                },
+            )?;
+            id
+        }
+    };
+    if direction == Direction::Inbound && !customer_email.is_empty() {
+        customers::ensure(tx, &customer_email, customer_name, now)?;
+    }
+    messages::insert(
+        tx,
+        msg,
+        &Placement { case_id: &case_id, direction, date_ms, normalized_subject: &normalized_subject, imported_ms: now },
+    )?;
+    cases::record_message(tx, &case_id, direction, date_ms)?;
+    Ok(Some(case_id))
+}
+
+/// References first (newest parent first), then the thread root's case, then the subject fallback.
+fn find_case(tx: &Transaction<'_>, msg: &ParsedMessage, normalized_subject: &str, customer_email: &str, date_ms: i64) -> Result<Option<String>> {
+    let mut parents: Vec<&str> = msg.in_reply_to.iter().map(String::as_str).collect();
+    parents.extend(msg.references.iter().rev().map(String::as_str));
+    if let Some(case) = messages::case_of_any(tx, &parents)? {
+        return Ok(Some(case));
+    }
+    let root = thread::root_message_id(&msg.message_id, msg.in_reply_to.as_deref(), &msg.references);
+    let id = thread::case_id_for_root(root);
+    if cases::exists(tx, &id)? {
+        return Ok(Some(id));
+    }
+    messages::case_by_subject(tx, normalized_subject, customer_email, date_ms, SUBJECT_WINDOW_MS)
+}
+
+/// Opens `path` for `import --mbox` with a clear error.
+pub fn open_mbox(path: &Path) -> Result<std::io::BufReader<std::fs::File>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    Ok(std::io::BufReader::with_capacity(1 << 16, file))
+}

@@ -1,0 +1,10 @@
+//! Mail: parse raw messages, split mbox files, walk maildirs, thread, and import into the store.
+
+pub mod import;
+pub mod maildir;
+pub mod mbox;
+pub mod parse;
+pub mod sanitize;
+pub mod thread;
+
+pub use parse::{Attachment, ParsedMessage, parse};

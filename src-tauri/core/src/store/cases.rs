@@ -1,0 +1,153 @@
+//! Cases: one per customer problem. Rows are created by the import pipeline and annotated by triage.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::error::{Error, Result};
+use crate::store::messages::Direction;
+
+#[derive(Debug, Clone)]
+pub struct CaseRow {
+    pub id: String,
+    pub root_message_id: String,
+    pub subject: String,
+    pub customer_id: Option<i64>,
+    pub customer_email: String,
+    pub customer_name: String,
+    pub status: String,
+    pub lane: String,
+    pub lane_manual: bool,
+    pub score: f64,
+    pub reasons: Vec<String>,
+    pub unreadable: bool,
+    pub created_ms: i64,
+    pub last_message_ms: i64,
+    pub last_inbound_ms: Option<i64>,
+    pub message_count: i64,
+    /// The start of the latest inbound message, for list rows.
+    pub snippet: String,
+}
+
+pub struct NewCase<'a> {
+    pub id: &'a str,
+    pub root_message_id: &'a str,
+    pub subject: &'a str,
+    pub customer_id: Option<i64>,
+    pub customer_email: &'a str,
+    pub customer_name: &'a str,
+    pub unreadable: bool,
+    pub created_ms: i64,
+}
+
+pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn.query_row("SELECT 1 FROM cases WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
+}
+
+pub fn create(conn: &Connection, c: &NewCase<'_>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO cases (id, root_message_id, subject, customer_id, customer_email, customer_name, unreadable,
+                            created_ms, last_message_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        params![c.id, c.root_message_id, c.subject, c.customer_id, c.customer_email, c.customer_name, c.unreadable, c.created_ms],
+    )?;
+    Ok(())
+}
+
+/// Records that a message joined the case. The newest message decides the status: a customer's
+/// message reopens the case, our reply leaves it waiting on the customer.
+pub fn record_message(conn: &Connection, id: &str, direction: Direction, date_ms: i64) -> Result<()> {
+    let status = match direction {
+        Direction::Inbound => "open",
+        Direction::Outbound => "waiting",
+    };
+    conn.execute(
+        "UPDATE cases SET
+           status = CASE WHEN ?3 >= last_message_ms THEN ?2 ELSE status END,
+           last_message_ms = max(last_message_ms, ?3),
+           created_ms = min(created_ms, ?3),
+           last_inbound_ms = CASE WHEN ?4 THEN max(coalesce(last_inbound_ms, ?3), ?3) ELSE last_inbound_ms END
+         WHERE id = ?1",
+        params![id, status, date_ms, direction == Direction::Inbound],
+    )?;
+    Ok(())
+}
+
+/// Stores triage's verdict. A lane set by a person is kept; score and reasons still refresh.
+pub fn set_triage(conn: &Connection, id: &str, lane: &str, score: f64, reasons: &[String]) -> Result<()> {
+    conn.execute(
+        "UPDATE cases SET lane = CASE WHEN lane_manual THEN lane ELSE ?2 END, score = ?3, reasons = ?4 WHERE id = ?1",
+        params![id, lane, score, serde_json::to_string(reasons).unwrap_or_else(|_| "[]".into())],
+    )?;
+    Ok(())
+}
+
+const SELECT: &str = "SELECT c.id, c.root_message_id, c.subject, c.customer_id, c.customer_email, c.customer_name,
+        c.status, c.lane, c.lane_manual, c.score, c.reasons, c.unreadable, c.created_ms, c.last_message_ms,
+        c.last_inbound_ms,
+        (SELECT count(*) FROM messages m WHERE m.case_id = c.id),
+        coalesce((SELECT substr(m.body_text, 1, 300) FROM messages m
+                  WHERE m.case_id = c.id AND m.direction = 'inbound' ORDER BY m.date_ms DESC LIMIT 1), '')
+    FROM cases c";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
+    Ok(CaseRow {
+        id: r.get(0)?,
+        root_message_id: r.get(1)?,
+        subject: r.get(2)?,
+        customer_id: r.get(3)?,
+        customer_email: r.get(4)?,
+        customer_name: r.get(5)?,
+        status: r.get(6)?,
+        lane: r.get(7)?,
+        lane_manual: r.get(8)?,
+        score: r.get(9)?,
+        reasons: serde_json::from_str(&r.get::<_, String>(10)?).unwrap_or_default(),
+        unreadable: r.get(11)?,
+        created_ms: r.get(12)?,
+        last_message_ms: r.get(13)?,
+        last_inbound_ms: r.get(14)?,
+        message_count: r.get(15)?,
+        snippet: r.get(16)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<CaseRow> {
+    conn.query_row(&format!("{SELECT} WHERE c.id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::CaseNotFound(id.to_string()))
+}
+
+/// Cases matching a SQL condition on `c` (built only from constants in `triage::lanes`).
+pub fn list_where(conn: &Connection, condition: &str) -> Result<Vec<CaseRow>> {
+    let mut stmt = conn.prepare(&format!("{SELECT} WHERE {condition}"))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn count_where(conn: &Connection, condition: &str) -> Result<i64> {
+    Ok(conn.query_row(&format!("SELECT count(*) FROM cases c WHERE {condition}"), [], |r| r.get(0))?)
+}
+
+pub fn ids_for_customer(conn: &Connection, customer_id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT id FROM cases WHERE customer_id = ?1")?;
+    let rows = stmt.query_map([customer_id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub struct Note {
+    pub id: i64,
+    pub author_role: String,
+    pub body: String,
+    pub created_ms: i64,
+}
+
+pub fn notes(conn: &Connection, case_id: &str) -> Result<Vec<Note>> {
+    let mut stmt = conn.prepare("SELECT id, author_role, body, created_ms FROM case_notes WHERE case_id = ?1 ORDER BY created_ms, id")?;
+    let rows = stmt.query_map([case_id], |r| {
+        Ok(Note { id: r.get(0)?, author_role: r.get(1)?, body: r.get(2)?, created_ms: r.get(3)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?)
+}

@@ -1,0 +1,58 @@
+//! Numbered migrations, each applied in one transaction together with its `user_version` bump.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// Index + 1 is the `user_version` a database has after applying that step.
+const STEPS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+pub fn latest() -> i64 {
+    STEPS.len() as i64
+}
+
+pub fn apply(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > latest() {
+        return Err(Error::SchemaTooNew { found: current, known: latest() });
+    }
+    for (i, sql) in STEPS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_from_empty_and_is_idempotent() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        apply(&mut conn).unwrap();
+        apply(&mut conn).unwrap();
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(v, latest());
+        for table in ["messages", "raw_messages", "cases", "customers", "customer_emails", "orders",
+                      "case_notes", "settings", "messages_fts"] {
+            let n: i64 = conn
+                .query_row("SELECT count(*) FROM sqlite_master WHERE name = ?1", [table], |r| r.get(0))
+                .unwrap();
+            assert_eq!(n, 1, "table {table} missing");
+        }
+        let strict: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_table_list WHERE name = 'cases' AND strict = 1", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(strict, 1, "cases must be STRICT");
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", latest() + 1).unwrap();
+        assert!(matches!(apply(&mut conn), Err(Error::SchemaTooNew { .. })));
+    }
+}

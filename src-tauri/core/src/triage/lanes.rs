@@ -1,0 +1,225 @@
+//! Every lane and queue decision lives here: which lane a case goes to, how sure we are (score),
+//! the reasons shown to the owner, and how each queue is filtered and ordered.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::signals::{self, Evidence, Signal};
+use super::{Assessment, Facts};
+use crate::store::cases::CaseRow;
+use crate::store::messages::Direction;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lane {
+    OwnerExcellent,
+    OwnerAngry,
+    Assistant,
+}
+
+impl Lane {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lane::OwnerExcellent => "owner-excellent",
+            Lane::OwnerAngry => "owner-angry",
+            Lane::Assistant => "assistant",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Lane> {
+        [Lane::OwnerExcellent, Lane::OwnerAngry, Lane::Assistant].into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum QueueName {
+    Owner,
+    OwnerExcellent,
+    OwnerAngry,
+    Assistant,
+    Waiting,
+    Done,
+    All,
+}
+
+impl QueueName {
+    pub const ALL: [QueueName; 7] = [
+        QueueName::Owner,
+        QueueName::OwnerExcellent,
+        QueueName::OwnerAngry,
+        QueueName::Assistant,
+        QueueName::Waiting,
+        QueueName::Done,
+        QueueName::All,
+    ];
+
+    /// Which cases belong to the queue, as a condition on `cases c`.
+    pub fn condition(self) -> &'static str {
+        match self {
+            QueueName::Owner => "c.status = 'open' AND c.lane IN ('owner-excellent', 'owner-angry')",
+            QueueName::OwnerExcellent => "c.status = 'open' AND c.lane = 'owner-excellent'",
+            QueueName::OwnerAngry => "c.status = 'open' AND c.lane = 'owner-angry'",
+            QueueName::Assistant => "c.status = 'open' AND c.lane = 'assistant'",
+            QueueName::Waiting => "c.status = 'waiting'",
+            QueueName::Done => "c.status = 'closed'",
+            QueueName::All => "1 = 1",
+        }
+    }
+
+    /// Owner queues: most urgent first. Assistant: oldest unanswered first, automated mail last.
+    /// Waiting and done: most recent first.
+    pub fn sort(self, rows: &mut [CaseRow]) {
+        match self {
+            QueueName::Owner | QueueName::OwnerExcellent | QueueName::OwnerAngry => rows.sort_by(|a, b| {
+                b.score.total_cmp(&a.score).then(a.last_inbound_ms.cmp(&b.last_inbound_ms)).then(a.id.cmp(&b.id))
+            }),
+            QueueName::Assistant => rows.sort_by(|a, b| {
+                (a.score < 0.0)
+                    .cmp(&(b.score < 0.0))
+                    .then(a.last_inbound_ms.unwrap_or(a.last_message_ms).cmp(&b.last_inbound_ms.unwrap_or(b.last_message_ms)))
+                    .then(a.id.cmp(&b.id))
+            }),
+            QueueName::Waiting | QueueName::Done | QueueName::All => {
+                rows.sort_by(|a, b| b.last_message_ms.cmp(&a.last_message_ms).then(a.id.cmp(&b.id)))
+            }
+        }
+    }
+}
+
+fn money(minor: i64, currency: &str) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let units = minor.abs() / 100;
+    let cents = minor.abs() % 100;
+    let grouped = units.to_string().as_bytes().rchunks(3).rev().map(|c| std::str::from_utf8(c).unwrap_or("")).collect::<Vec<_>>().join(",");
+    let symbol = match currency {
+        "USD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        _ => "",
+    };
+    let amount = if cents == 0 { grouped } else { format!("{grouped}.{cents:02}") };
+    if symbol.is_empty() { format!("{sign}{amount} {currency}") } else { format!("{sign}{symbol}{amount}") }
+}
+
+fn ordinal(n: usize) -> String {
+    match n {
+        2 => "Second".into(),
+        3 => "Third".into(),
+        4 => "Fourth".into(),
+        5 => "Fifth".into(),
+        n => format!("{n}th"),
+    }
+}
+
+fn strongest(evidence: &[Evidence], signal: Signal) -> Option<&Evidence> {
+    evidence.iter().filter(|e| e.signal == signal).max_by(|a, b| a.weight.total_cmp(&b.weight))
+}
+
+fn total(evidence: &[Evidence], signal: Signal) -> f64 {
+    evidence.iter().filter(|e| e.signal == signal).map(|e| e.weight).sum::<f64>().min(1.0)
+}
+
+/// The walking-skeleton rule: threats or strong anger → owner-angry; a valuable customer who praises
+/// or asks for something special → owner-excellent; everyone else → assistant.
+pub fn assess(f: &Facts<'_>) -> Assessment {
+    if f.unreadable {
+        return Assessment {
+            lane: Lane::Assistant,
+            score: 0.0,
+            reasons: vec!["This message could not be read; its raw source is kept with the case".into()],
+        };
+    }
+    let inbound: Vec<_> = f.messages.iter().filter(|m| m.direction == Direction::Inbound).collect();
+    if !inbound.is_empty() && inbound.iter().all(|m| m.automated) {
+        return Assessment {
+            lane: Lane::Assistant,
+            score: -1.0,
+            reasons: vec!["Automated mail (auto-reply, bounce or bulk list): no person is waiting".into()],
+        };
+    }
+
+    // Messages since our last reply are the ones still waiting for an answer.
+    let last_reply = f.messages.iter().rposition(|m| m.direction == Direction::Outbound);
+    let unanswered = f.messages[last_reply.map_or(0, |i| i + 1)..].iter().filter(|m| m.direction == Direction::Inbound).count();
+    let evidence: Vec<Evidence> = inbound
+        .iter()
+        .filter(|m| !m.automated)
+        .flat_map(|m| signals::find(&format!("{}\n{}", m.subject, signals::own_words(&m.body_text))))
+        .collect();
+
+    let anger = total(&evidence, Signal::Anger);
+    let threat = total(&evidence, Signal::ThreatPublic);
+    let dispute = total(&evidence, Signal::Chargeback);
+    let praise = total(&evidence, Signal::Praise);
+    let request = total(&evidence, Signal::SpecialRequest);
+    let v = &f.value;
+    let valuable = v.lifetime_minor >= f.thresholds.valuable_lifetime_minor || v.orders >= f.thresholds.valuable_orders;
+
+    let mut reasons = Vec::new();
+    let quote = |label: &str, e: &Evidence| format!("{label}: “{}”", e.quote);
+    if let Some(e) = strongest(&evidence, Signal::Chargeback) {
+        reasons.push(quote("Threatens a dispute or legal step", e));
+    }
+    if let Some(e) = strongest(&evidence, Signal::ThreatPublic) {
+        reasons.push(quote("Threatens to go public", e));
+    }
+    if unanswered >= 2 {
+        reasons.push(format!("{} message with no reply", ordinal(unanswered)));
+    }
+    if let Some(e) = strongest(&evidence, Signal::Anger) {
+        reasons.push(quote("Angry", e));
+    }
+
+    let angry = dispute >= 0.6 || threat >= 0.5 || anger >= 0.5 || (anger >= 0.3 && unanswered >= 2);
+    if angry {
+        let score = 2.0 + dispute + threat + anger + 0.2 * unanswered as f64;
+        if valuable {
+            reasons.push(format!("{} orders, {} lifetime", v.orders, money(v.lifetime_minor, &v.currency)));
+        }
+        return Assessment { lane: Lane::OwnerAngry, score, reasons };
+    }
+
+    let mut reasons = Vec::new();
+    if let Some(e) = strongest(&evidence, Signal::SpecialRequest) {
+        reasons.push(quote("Special request", e));
+    }
+    if let Some(e) = strongest(&evidence, Signal::Praise) {
+        reasons.push(quote("Praise", e));
+    }
+    if v.orders > 0 {
+        reasons.push(format!("{} order{}, {} lifetime", v.orders, if v.orders == 1 { "" } else { "s" }, money(v.lifetime_minor, &v.currency)));
+    }
+    let excellent = (valuable && (praise >= 0.3 || request >= 0.3)) || (request >= 0.6 && praise >= 0.3);
+    if excellent {
+        let score = 1.0 + request + praise + (v.lifetime_minor as f64 / 100_000.0).min(0.9);
+        return Assessment { lane: Lane::OwnerExcellent, score, reasons };
+    }
+    if unanswered >= 2 {
+        reasons.insert(0, format!("{} message with no reply", ordinal(unanswered)));
+    }
+    if reasons.is_empty() {
+        reasons.push("Routine question".into());
+    }
+    Assessment { lane: Lane::Assistant, score: 0.1 * unanswered as f64, reasons }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_reads_like_money() {
+        assert_eq!(money(124_000, "USD"), "$1,240");
+        assert_eq!(money(1_999, "EUR"), "€19.99");
+        assert_eq!(money(500, "SEK"), "5 SEK");
+    }
+
+    #[test]
+    fn lanes_round_trip() {
+        for lane in [Lane::OwnerExcellent, Lane::OwnerAngry, Lane::Assistant] {
+            assert_eq!(Lane::parse(lane.as_str()), Some(lane));
+            assert_eq!(serde_json::to_value(lane).unwrap(), lane.as_str());
+        }
+    }
+}

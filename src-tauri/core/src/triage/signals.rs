@@ -1,0 +1,225 @@
+//! Evidence finders. Each returns the phrases it matched, taken from the customer's own words:
+//! quoted replies (`>` lines, "On … wrote:" blocks, forwarded parts) are cut off first.
+
+/// A kind of evidence, with the sentence a person reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Anger,
+    ThreatPublic,
+    Chargeback,
+    Praise,
+    SpecialRequest,
+}
+
+/// (phrase, signal, weight). Lower case; matched on word-ish boundaries in lower-cased text.
+const PHRASES: &[(&str, Signal, f64)] = &[
+    // Anger and frustration (English, Spanish, German)
+    ("unacceptable", Signal::Anger, 0.5),
+    ("ridiculous", Signal::Anger, 0.4),
+    ("furious", Signal::Anger, 0.6),
+    ("disgusted", Signal::Anger, 0.5),
+    ("scam", Signal::Anger, 0.6),
+    ("ripped off", Signal::Anger, 0.6),
+    ("rip-off", Signal::Anger, 0.6),
+    ("cheated", Signal::Anger, 0.5),
+    ("charged twice", Signal::Anger, 0.5),
+    ("charging me twice", Signal::Anger, 0.5),
+    ("worst", Signal::Anger, 0.4),
+    ("still waiting", Signal::Anger, 0.3),
+    ("no one has answered", Signal::Anger, 0.4),
+    ("nobody has answered", Signal::Anger, 0.4),
+    ("third email", Signal::Anger, 0.5),
+    ("third time", Signal::Anger, 0.4),
+    ("third message", Signal::Anger, 0.5),
+    ("refund immediately", Signal::Anger, 0.4),
+    ("want my money back", Signal::Anger, 0.5),
+    ("waste of money", Signal::Anger, 0.5),
+    ("never again", Signal::Anger, 0.3),
+    ("great job", Signal::Anger, 0.0), // sarcasm only with other anger; weight comes from context
+    ("inaceptable", Signal::Anger, 0.5),
+    ("estafa", Signal::Anger, 0.6),
+    ("vergonzoso", Signal::Anger, 0.5),
+    ("indignante", Signal::Anger, 0.5),
+    ("unverschämt", Signal::Anger, 0.5),
+    ("frechheit", Signal::Anger, 0.5),
+    ("betrug", Signal::Anger, 0.6),
+    ("inakzeptabel", Signal::Anger, 0.5),
+    // Going public
+    ("trustpilot", Signal::ThreatPublic, 0.7),
+    ("leave a review", Signal::ThreatPublic, 0.5),
+    ("1-star", Signal::ThreatPublic, 0.6),
+    ("one-star", Signal::ThreatPublic, 0.6),
+    ("one star", Signal::ThreatPublic, 0.6),
+    ("my followers", Signal::ThreatPublic, 0.7),
+    ("tell everyone", Signal::ThreatPublic, 0.6),
+    ("warn everyone", Signal::ThreatPublic, 0.6),
+    ("post about", Signal::ThreatPublic, 0.5),
+    ("social media", Signal::ThreatPublic, 0.4),
+    ("youtube", Signal::ThreatPublic, 0.3),
+    ("reseña", Signal::ThreatPublic, 0.5),
+    ("bewertung", Signal::ThreatPublic, 0.5),
+    // Money disputes and legal
+    ("chargeback", Signal::Chargeback, 0.8),
+    ("dispute", Signal::Chargeback, 0.6),
+    ("my bank", Signal::Chargeback, 0.3),
+    ("lawyer", Signal::Chargeback, 0.8),
+    ("attorney", Signal::Chargeback, 0.8),
+    ("small claims", Signal::Chargeback, 0.8),
+    ("small-claims", Signal::Chargeback, 0.8),
+    ("consumer protection", Signal::Chargeback, 0.7),
+    ("better business bureau", Signal::Chargeback, 0.7),
+    ("bbb", Signal::Chargeback, 0.6),
+    ("abogado", Signal::Chargeback, 0.8),
+    ("anwalt", Signal::Chargeback, 0.8),
+    ("rückbuchung", Signal::Chargeback, 0.8),
+    ("verbraucherzentrale", Signal::Chargeback, 0.7),
+    // Praise
+    ("thank you", Signal::Praise, 0.3),
+    ("thanks so much", Signal::Praise, 0.4),
+    ("love", Signal::Praise, 0.3),
+    ("amazing", Signal::Praise, 0.4),
+    ("fantastic", Signal::Praise, 0.4),
+    ("brilliant", Signal::Praise, 0.4),
+    ("best course", Signal::Praise, 0.6),
+    ("best book", Signal::Praise, 0.6),
+    ("best thing", Signal::Praise, 0.5),
+    ("changed how i", Signal::Praise, 0.7),
+    ("changed my", Signal::Praise, 0.5),
+    ("grateful", Signal::Praise, 0.4),
+    ("recommend", Signal::Praise, 0.3),
+    ("huge fan", Signal::Praise, 0.5),
+    ("big fan", Signal::Praise, 0.5),
+    ("incredible", Signal::Praise, 0.4),
+    ("gracias", Signal::Praise, 0.3),
+    ("danke", Signal::Praise, 0.3),
+    // Special requests worth the owner's time
+    ("team licence", Signal::SpecialRequest, 0.7),
+    ("team license", Signal::SpecialRequest, 0.7),
+    ("bulk", Signal::SpecialRequest, 0.5),
+    ("seats", Signal::SpecialRequest, 0.4),
+    ("podcast", Signal::SpecialRequest, 0.7),
+    ("speak at", Signal::SpecialRequest, 0.6),
+    ("interview", Signal::SpecialRequest, 0.5),
+    ("partnership", Signal::SpecialRequest, 0.7),
+    ("partner with", Signal::SpecialRequest, 0.6),
+    ("affiliate", Signal::SpecialRequest, 0.6),
+    ("joint venture", Signal::SpecialRequest, 0.7),
+    ("testimonial", Signal::SpecialRequest, 0.6),
+    ("case study", Signal::SpecialRequest, 0.6),
+    ("workshop", Signal::SpecialRequest, 0.6),
+    ("custom", Signal::SpecialRequest, 0.3),
+    ("my students", Signal::SpecialRequest, 0.5),
+    ("my class", Signal::SpecialRequest, 0.5),
+    ("syllabus", Signal::SpecialRequest, 0.6),
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub signal: Signal,
+    pub weight: f64,
+    /// The sentence the phrase stands in, as the customer wrote it.
+    pub quote: String,
+}
+
+/// The customer's own words: everything before a quoted reply or a forwarded part.
+pub fn own_words(body: &str) -> String {
+    let mut out = Vec::new();
+    for line in body.lines() {
+        let t = line.trim();
+        let lower = t.to_lowercase();
+        let reply_header = (lower.starts_with("on ") && lower.ends_with("wrote:"))
+            || (lower.starts_with("am ") && lower.ends_with("schrieb:"))
+            || (lower.starts_with("el ") && lower.ends_with("escribió:"));
+        if reply_header || lower.starts_with("-----original message") || lower.starts_with("---------- forwarded") {
+            break;
+        }
+        if t.starts_with('>') {
+            continue;
+        }
+        out.push(line);
+    }
+    out.join("\n")
+}
+
+fn sentence_around(text: &str, start: usize, end: usize) -> String {
+    let is_stop = |c: char| matches!(c, '.' | '!' | '?' | '\n');
+    let from = text[..start].rfind(is_stop).map(|i| i + 1).unwrap_or(0);
+    let to = text[end..].find(is_stop).map(|i| end + i + 1).unwrap_or(text.len());
+    let s = text[from..to].split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = s.trim_end_matches(['.', '\n']).to_string();
+    if s.chars().count() > 140 { format!("{}…", s.chars().take(139).collect::<String>()) } else { s }
+}
+
+fn boundary(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+    let after = text[end..].chars().next().is_none_or(|c| !c.is_alphanumeric() || c == 's');
+    before && after
+}
+
+/// Every phrase found in `text` (the customer's own words), strongest first per signal.
+pub fn find(text: &str) -> Vec<Evidence> {
+    let lower = text.to_lowercase();
+    // Byte offsets in `lower` match `text` only when lower-casing keeps lengths; else quote `lower`.
+    let source = if lower.len() == text.len() { text } else { &lower };
+    let mut found = Vec::new();
+    for &(phrase, signal, weight) in PHRASES {
+        if weight == 0.0 {
+            continue;
+        }
+        if let Some(start) = lower.match_indices(phrase).map(|(i, _)| i).find(|&i| boundary(&lower, i, i + phrase.len())) {
+            found.push(Evidence { signal, weight, quote: sentence_around(source, start, start + phrase.len()) });
+        }
+    }
+    if let Some(e) = shouting(text) {
+        found.push(e);
+    }
+    found
+}
+
+/// ALL-CAPS runs and repeated exclamation marks.
+fn shouting(text: &str) -> Option<Evidence> {
+    let caps_words = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 3 && w.chars().all(|c| c.is_uppercase()))
+        .count();
+    let bangs = text.contains("!!!");
+    (caps_words >= 3 || (caps_words >= 1 && bangs)).then(|| Evidence {
+        signal: Signal::Anger,
+        weight: 0.4,
+        quote: text
+            .lines()
+            .find(|l| l.contains("!!!") || l.split_whitespace().filter(|w| w.len() >= 3 && w.chars().all(|c| !c.is_lowercase() && c.is_alphabetic())).count() >= 1)
+            .map(|l| l.trim().chars().take(140).collect())
+            .unwrap_or_default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_text_is_not_the_customers_words() {
+        let body = "Thanks, that worked!\n\nOn Tue, 17 Nov 2026, Sam wrote:\n> this is unacceptable";
+        assert_eq!(own_words(body).trim(), "Thanks, that worked!");
+        assert!(find(&own_words(body)).iter().all(|e| e.signal != Signal::Anger));
+    }
+
+    #[test]
+    fn finds_threats_with_their_sentence() {
+        let ev = find("Hello. I will file a chargeback with my bank on Friday. Bye");
+        let cb = ev.iter().find(|e| e.signal == Signal::Chargeback).unwrap();
+        assert_eq!(cb.quote, "I will file a chargeback with my bank on Friday");
+    }
+
+    #[test]
+    fn shouting_counts_as_anger() {
+        assert!(find("WHERE IS MY REFUND!!!").iter().any(|e| e.signal == Signal::Anger));
+        assert!(find("I use the PDF and EPUB").iter().all(|e| e.signal != Signal::Anger));
+    }
+
+    #[test]
+    fn words_inside_words_do_not_match() {
+        assert!(find("I'm glad the cloves arrived").iter().all(|e| e.signal != Signal::Praise));
+    }
+}
