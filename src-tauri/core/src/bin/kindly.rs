@@ -223,9 +223,10 @@ fn run(cli: Cli) -> Result<()> {
             let ui_dir = ui_dir.unwrap_or_else(web::default_ui_dir);
             let runtime = tokio::runtime::Runtime::new().map_err(|e| Error::Invalid(e.to_string()))?;
             runtime.block_on(web::serve(store, port, &ui_dir, |url| {
-                println!("Kindly is running at {url}");
-                println!("Press Ctrl-C to stop.");
-                let _ = std::io::stdout().flush();
+                // Whoever started us may read the first line and close the pipe: not an error.
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "Kindly is running at {url}\nPress Ctrl-C to stop.");
+                let _ = out.flush();
             }))?;
         }
     }
@@ -250,7 +251,7 @@ fn report_import(s: &ImportSummary) {
     for e in &s.errors {
         eprintln!("skipped: {e}");
     }
-    println!("Imported {} messages: {s}.", s.seen);
+    println!("Read {} messages: {s}.", s.seen);
 }
 
 fn truncate(s: &str, n: usize) -> String {

@@ -30,6 +30,11 @@ pub fn is_loaded(store: &Store) -> Result<bool> {
     Ok(settings::get(store.conn(), settings::DEMO)?.is_some())
 }
 
+/// A first launch with nothing in the store and no mailbox: show the demo rather than an empty window.
+pub fn should_load_on_first_launch(store: &Store) -> Result<bool> {
+    Ok(!is_loaded(store)? && crate::store::messages::count(store.conn())? == 0)
+}
+
 /// Loads the demo into `store` (once: a second call reports it is already there).
 pub fn load(store: &mut Store, progress: &mut dyn FnMut(&ImportSummary)) -> Result<DemoSummary> {
     if is_loaded(store)? {

@@ -26,8 +26,10 @@ const SUBJECT_WINDOW_MS: i64 = 30 * DAY_MS;
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct ImportSummary {
     pub seen: u64,
+    /// Readable messages stored.
     pub imported: u64,
     pub duplicates: u64,
+    /// Messages that could not be parsed, stored raw in cases of their own.
     pub unreadable: u64,
     /// Inputs that could not even be read (a file that vanished, an I/O error), with the reason.
     pub errors: Vec<String>,
@@ -85,8 +87,10 @@ pub fn import_items(store: &mut Store, items: impl Iterator<Item = RawItem>, pro
             for msg in &batch {
                 match place(tx, msg, &ours, now)? {
                     Some(case_id) => {
-                        summary.imported += 1;
-                        summary.unreadable += u64::from(msg.unreadable.is_some());
+                        match msg.unreadable {
+                            Some(_) => summary.unreadable += 1,
+                            None => summary.imported += 1,
+                        }
                         touched.insert(case_id);
                     }
                     None => summary.duplicates += 1,
@@ -124,12 +128,8 @@ fn place(tx: &Transaction<'_>, msg: &ParsedMessage, ours: &[String], now: i64) -
     let case_id = match case_id {
         Some(id) => id,
         None => {
-            let root = if msg.unreadable.is_some() {
-                msg.message_id.as_str()
-            } else {
-                thread::root_message_id(&msg.message_id, msg.in_reply_to.as_deref(), &msg.references)
-            };
-            let id = thread::case_id_for_root(root);
+            let root = thread_root(msg);
+            let id = new_case_id(tx, root, &msg.hash)?;
             let customer_id = match customer_email.as_str() {
                 "" => None,
                 email => Some(customers::ensure(tx, email, customer_name, now)?),
@@ -168,18 +168,35 @@ fn place(tx: &Transaction<'_>, msg: &ParsedMessage, ours: &[String], now: i64) -
 }
 
 /// References first (newest parent first), then the thread root's case, then the subject fallback.
+/// A case found through a shared Message-ID is joined only if it is this customer's: two different
+/// messages can carry the same Message-ID.
 fn find_case(tx: &Transaction<'_>, msg: &ParsedMessage, normalized_subject: &str, customer_email: &str, date_ms: i64) -> Result<Option<String>> {
     let mut parents: Vec<&str> = msg.in_reply_to.iter().map(String::as_str).collect();
     parents.extend(msg.references.iter().rev().map(String::as_str));
-    if let Some(case) = messages::case_of_any(tx, &parents)? {
+    if let Some(case) = messages::case_of_any(tx, &parents, customer_email)? {
         return Ok(Some(case));
     }
-    let root = thread::root_message_id(&msg.message_id, msg.in_reply_to.as_deref(), &msg.references);
-    let id = thread::case_id_for_root(root);
-    if cases::exists(tx, &id)? {
+    let id = thread::case_id_for_root(thread_root(msg));
+    if cases::customer_email(tx, &id)?.is_some_and(|owner| owner == customer_email) {
         return Ok(Some(id));
     }
     messages::case_by_subject(tx, normalized_subject, customer_email, date_ms, SUBJECT_WINDOW_MS)
+}
+
+fn thread_root(msg: &ParsedMessage) -> &str {
+    if msg.unreadable.is_some() {
+        &msg.message_id
+    } else {
+        thread::root_message_id(&msg.message_id, msg.in_reply_to.as_deref(), &msg.references)
+    }
+}
+
+/// The case id for a new thread: from its root, or, when another customer's case already holds
+/// that id (a reused Message-ID), from the root and this message's content, which is still the same
+/// on every replica.
+fn new_case_id(tx: &Transaction<'_>, root: &str, hash: &str) -> Result<String> {
+    let id = thread::case_id_for_root(root);
+    Ok(if cases::exists(tx, &id)? { thread::case_id_for_root(&format!("{root} {hash}")) } else { id })
 }
 
 /// Opens `path` for `import --mbox` with a clear error.

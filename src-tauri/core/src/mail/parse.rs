@@ -117,7 +117,8 @@ pub fn parse(raw: &[u8]) -> ParsedMessage {
         unreadable: None,
     };
 
-    match MessageParser::default().parse(&normalized) {
+    let readable = utf8_headers(&normalized);
+    match MessageParser::default().parse(readable.as_deref().unwrap_or(&normalized)) {
         Some(msg) if looks_like_mail(&msg) => fill(&mut out, &msg),
         _ => {
             out.unreadable = Some("no readable mail headers (From, Date, Message-ID or Subject)".into());
@@ -126,6 +127,32 @@ pub fn parse(raw: &[u8]) -> ParsedMessage {
     }
     out.normalized = normalized;
     out
+}
+
+/// Raw 8-bit headers that are not UTF-8 come from legacy mailers writing their local charset,
+/// almost always Latin-1 or its Windows superset: transcode that block so names read right.
+/// Returns `None` when the headers are fine as they are.
+fn utf8_headers(message: &[u8]) -> Option<Vec<u8>> {
+    let end = find(message, b"\n\n").map(|p| p + 1).unwrap_or(message.len());
+    if std::str::from_utf8(&message[..end]).is_ok() {
+        return None;
+    }
+    let mut out = String::with_capacity(message.len() + 16);
+    out.extend(message[..end].iter().map(|&b| windows_1252(b)));
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(&message[end..]);
+    Some(bytes)
+}
+
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
+        '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9f => HIGH[(b - 0x80) as usize],
+        _ => b as char,
+    }
 }
 
 /// A message with none of the headers every mail carries is not mail we can read.
@@ -226,6 +253,13 @@ mod tests {
         let p = parse(b"From: a@x.example\nMessage-ID: <3@x>\nIn-Reply-To: <2@x>\nReferences: <1@x> <2@x>\nSubject: Re: q\n\nb\n");
         assert_eq!(p.references, vec!["<1@x>", "<2@x>"]);
         assert_eq!(p.in_reply_to.as_deref(), Some("<2@x>"));
+    }
+
+    #[test]
+    fn latin1_headers_are_read_as_latin1() {
+        let p = parse(b"From: In\xeas Duarte <ines@x.example>\nSubject: Ol\xe1\n\nbody\n");
+        assert_eq!(p.from_name, "Inês Duarte");
+        assert_eq!(p.subject, "Olá");
     }
 
     #[test]

@@ -42,6 +42,11 @@ pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
     Ok(conn.query_row("SELECT 1 FROM cases WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
 }
 
+/// The customer address of case `id`, if the case exists.
+pub fn customer_email(conn: &Connection, id: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT customer_email FROM cases WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+}
+
 pub fn create(conn: &Connection, c: &NewCase<'_>) -> Result<()> {
     conn.execute(
         "INSERT INTO cases (id, root_message_id, subject, customer_id, customer_email, customer_name, unreadable,

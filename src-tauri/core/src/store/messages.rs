@@ -76,11 +76,15 @@ pub fn insert(conn: &Connection, m: &ParsedMessage, at: &Placement<'_>) -> Resul
     Ok(id)
 }
 
-/// The case of any message whose Message-ID is among `ids`.
-pub fn case_of_any(conn: &Connection, ids: &[&str]) -> Result<Option<String>> {
-    let mut stmt = conn.prepare_cached("SELECT case_id FROM messages WHERE message_id = ?1 LIMIT 1")?;
+/// The case of the first message (in `ids` order) whose Message-ID is among `ids`; where several
+/// messages share that id, the case of `customer_email` wins.
+pub fn case_of_any(conn: &Connection, ids: &[&str], customer_email: &str) -> Result<Option<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.case_id FROM messages m JOIN cases c ON c.id = m.case_id
+         WHERE m.message_id = ?1 ORDER BY c.customer_email = ?2 DESC, m.id LIMIT 1",
+    )?;
     for id in ids {
-        if let Some(case) = stmt.query_row([id], |r| r.get(0)).optional()? {
+        if let Some(case) = stmt.query_row(params![id, customer_email], |r| r.get(0)).optional()? {
             return Ok(Some(case));
         }
     }

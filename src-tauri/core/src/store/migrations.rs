@@ -11,18 +11,22 @@ pub fn latest() -> i64 {
     STEPS.len() as i64
 }
 
+/// Applies the missing steps. The version is read inside each exclusive transaction, so two
+/// processes opening a new store at once cannot both apply the same step.
 pub fn apply(conn: &mut Connection) -> Result<()> {
-    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if current > latest() {
-        return Err(Error::SchemaTooNew { found: current, known: latest() });
-    }
-    for (i, sql) in STEPS.iter().enumerate().skip(current as usize) {
+    loop {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+        let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if current > latest() {
+            return Err(Error::SchemaTooNew { found: current, known: latest() });
+        }
+        let Some(sql) = STEPS.get(current as usize) else {
+            return Ok(());
+        };
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.pragma_update(None, "user_version", current + 1)?;
         tx.commit()?;
     }
-    Ok(())
 }
 
 #[cfg(test)]

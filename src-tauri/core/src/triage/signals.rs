@@ -51,6 +51,8 @@ const PHRASES: &[(&str, Signal, f64)] = &[
     ("one-star", Signal::ThreatPublic, 0.6),
     ("one star", Signal::ThreatPublic, 0.6),
     ("my followers", Signal::ThreatPublic, 0.7),
+    ("followers", Signal::ThreatPublic, 0.6),
+    ("instagram", Signal::ThreatPublic, 0.3),
     ("tell everyone", Signal::ThreatPublic, 0.6),
     ("warn everyone", Signal::ThreatPublic, 0.6),
     ("post about", Signal::ThreatPublic, 0.5),
@@ -111,6 +113,9 @@ const PHRASES: &[(&str, Signal, f64)] = &[
     ("my students", Signal::SpecialRequest, 0.5),
     ("my class", Signal::SpecialRequest, 0.5),
     ("syllabus", Signal::SpecialRequest, 0.6),
+    ("institutional", Signal::SpecialRequest, 0.6),
+    ("educational licence", Signal::SpecialRequest, 0.6),
+    ("students", Signal::SpecialRequest, 0.3),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
