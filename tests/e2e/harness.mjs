@@ -158,16 +158,21 @@ export async function openApp(browser, server, { width = 1440, height = 900 } = 
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const requests = [];
+  const blockedByCsp = [];
   const pageErrors = [];
   const consoleErrors = [];
   page.on('request', (req) => requests.push(req.url()));
+  page.on('requestfailed', (req) => {
+    const why = req.failure()?.errorText ?? '';
+    if (why === 'csp' || why.includes('BLOCKED_BY_CSP')) blockedByCsp.push(req.url());
+  });
   page.on('pageerror', (err) => pageErrors.push(String(err)));
   page.on('console', (msg) => {
     if (msg.type() === 'error') consoleErrors.push(msg.text());
   });
   await page.goto(server.url);
   await page.locator('[data-testid=queue-owner] [data-testid=count]').filter({ hasText: /\d/ }).waitFor();
-  return { context, page, requests, pageErrors, consoleErrors };
+  return { context, page, requests, blockedByCsp, pageErrors, consoleErrors };
 }
 
 /** Full-page screenshot to tests/e2e/out/<name>.png (the folder is git-ignored). */
@@ -178,9 +183,13 @@ export async function screenshot(page, name) {
   return path;
 }
 
-/** Hosts other than the server's own that the page contacted. */
-export function foreignRequests(requests) {
+/**
+ * Requests to any host but 127.0.0.1. URLs in `blocked` (refused by CSP
+ * inside the browser, so never sent) are left out.
+ */
+export function foreignRequests(requests, blocked = []) {
   return requests.filter((u) => {
+    if (blocked.includes(u)) return false;
     if (u.startsWith('data:') || u.startsWith('about:') || u.startsWith('blob:')) return false;
     try {
       return new URL(u).hostname !== '127.0.0.1';

@@ -84,14 +84,12 @@ describe('hostile mail', () => {
 
     const unsafe = await openApp(browser, server);
     const { page } = unsafe;
-    page.on('requestfailed', (r) => console.log('FAILED', r.url(), r.failure()?.errorText));
-    page.on('requestfinished', (r) => console.log('FINISHED', r.url()));
     await page.route('**/api/case', async (route) => {
       const response = await route.fetch();
       const body = await response.json();
       for (const m of body.messages ?? []) {
         if (m.from_email === 'mallory@evil.example') {
-          m.html = raw;
+          m.html = raw.replace('</body>', '<p><a href="https://shop.example/help">help page</a></p></body>');
           m.remote_content_blocked = true;
         }
       }
@@ -118,11 +116,43 @@ describe('hostile mail', () => {
         };
       });
       assert.equal(state.scriptsInFrame, 1, 'the raw <script> really is in the frame');
+
+      // A web link opens in a new window without an opener (window.open is
+      // stubbed so that nothing leaves the machine), never inside the frame.
+      await page.evaluate(() => {
+        const w = /** @type {any} */ (window);
+        w.__opened = [];
+        w.open = (...args) => {
+          w.__opened.push(args);
+          return null;
+        };
+      });
+      await frame.getByText('help page').click();
+      await page.waitForTimeout(300);
+      assert.deepEqual(await page.evaluate(() => /** @type {any} */ (window).__opened), [
+        ['https://shop.example/help', '_blank', 'noopener,noreferrer'],
+      ]);
+      assert.equal(
+        await page.evaluate(() => document.querySelector('[data-testid=message-html]')?.contentWindow?.location.href),
+        'about:srcdoc',
+      );
+
+      // Shortcuts still work with the focus inside the mail.
+      await page.keyboard.press('?');
+      await page.locator('[data-testid=help]').waitFor();
+      await page.keyboard.press('Escape');
+      await page.locator('[data-testid=help]').waitFor({ state: 'detached' });
       assert.equal(state.page, 'undefined', 'nothing ran in the page');
       assert.equal(state.frame, 'undefined', 'nothing ran in the frame');
       assert.equal(state.href, 'about:srcdoc', 'the frame did not navigate');
       assert.equal(page.context().pages().length, 1, 'no window was opened');
-      assert.deepEqual(foreignRequests(unsafe.requests), [], 'no request left 127.0.0.1');
+      // Chromium reports the tracker pixel as a request that CSP refused
+      // before it reached the network; nothing else may even be attempted.
+      assert.deepEqual(foreignRequests(unsafe.requests, unsafe.blockedByCsp), [], 'no request left 127.0.0.1');
+      assert.ok(
+        unsafe.blockedByCsp.includes('https://tracker.example/p.gif'),
+        `the tracker pixel was refused by CSP: ${JSON.stringify(unsafe.blockedByCsp)}`,
+      );
       assert.deepEqual(unsafe.pageErrors, []);
       await screenshot(page, 'hostile-unsanitized');
     } finally {

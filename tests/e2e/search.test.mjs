@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { launchBrowser, openApp, screenshot, startKindly } from './harness.mjs';
 
 /** A word that is in the demo inbox (src-tauri/core/src/demo/inbox.mbox). */
-export const DEMO_WORD = process.env.KINDLY_E2E_SEARCH_WORD || 'chargeback';
+export const DEMO_WORD = process.env.KINDLY_E2E_SEARCH_WORD || 'Trustpilot';
 
 describe('search', () => {
   let server;

@@ -101,6 +101,9 @@ fn errors_go_to_stderr_with_a_non_zero_exit() {
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no case with id doesnotexist"));
+    let out = kindly(&db, &["queue", "vip"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("owner, owner-excellent, owner-angry, assistant"));
     let out = std::process::Command::new(kindly_tests::kindly_bin()).args(["queue", "owner"]).env_remove("KINDLY_DB").output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--db"));

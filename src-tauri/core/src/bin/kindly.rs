@@ -41,8 +41,8 @@ enum Command {
     },
     /// Show a queue as triaged now, most urgent first.
     Queue {
-        #[arg(value_enum)]
-        queue: QueueArg,
+        #[arg(value_parser = parse_queue)]
+        queue: QueueName,
         #[arg(long)]
         json: bool,
     },
@@ -75,29 +75,12 @@ enum OrdersFormat {
     Gumroad,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum QueueArg {
-    Owner,
-    OwnerExcellent,
-    OwnerAngry,
-    Assistant,
-    Waiting,
-    Done,
-    All,
-}
-
-impl From<QueueArg> for QueueName {
-    fn from(q: QueueArg) -> Self {
-        match q {
-            QueueArg::Owner => QueueName::Owner,
-            QueueArg::OwnerExcellent => QueueName::OwnerExcellent,
-            QueueArg::OwnerAngry => QueueName::OwnerAngry,
-            QueueArg::Assistant => QueueName::Assistant,
-            QueueArg::Waiting => QueueName::Waiting,
-            QueueArg::Done => QueueName::Done,
-            QueueArg::All => QueueName::All,
-        }
-    }
+/// Queue names as the contract spells them (`owner`, `owner-excellent`, …).
+fn parse_queue(s: &str) -> std::result::Result<QueueName, String> {
+    serde_json::from_value(serde_json::Value::String(s.into())).map_err(|_| {
+        let names: Vec<String> = QueueName::ALL.iter().filter_map(|q| serde_json::to_value(q).ok()).map(|v| v.as_str().unwrap_or_default().to_string()).collect();
+        format!("unknown queue `{s}`; use one of: {}", names.join(", "))
+    })
 }
 
 fn main() -> ExitCode {
@@ -181,7 +164,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Queue { queue, json } => {
             let mut store = open_store(db)?;
-            let result: QueueResult = call(&mut store, "queue", serde_json::json!({ "queue": QueueName::from(queue) }))?;
+            let result: QueueResult = call(&mut store, "queue", serde_json::json!({ "queue": queue }))?;
             if json {
                 return print_json(&result.items);
             }

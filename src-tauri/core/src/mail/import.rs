@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::parse::{ParsedMessage, parse};
 use super::{maildir, mbox::MboxReader, thread};
 use crate::error::{Error, Result};
-use crate::store::messages::{self, Direction, Placement};
+use crate::store::messages::{self, Direction, Placement, RawCompressor};
 use crate::store::{Store, cases, customers, settings};
 use crate::time::{DAY_MS, now_ms};
 use crate::triage::{self, Thresholds};
@@ -66,26 +66,60 @@ pub fn maildir_len(dir: &Path) -> Result<usize> {
     Ok(maildir::message_files(dir)?.len())
 }
 
+/// A message ready to store: parsed, hashed and compressed.
+struct Prepared {
+    msg: ParsedMessage,
+    zstd: Vec<u8>,
+}
+
+/// Parses and compresses a batch on every core; the store's single writer then only inserts.
+fn prepare(raws: Vec<Vec<u8>>) -> Result<Vec<Prepared>> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let chunk = raws.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = raws
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || -> Result<Vec<Prepared>> {
+                    let mut compressor = RawCompressor::new()?;
+                    part.iter()
+                        .map(|raw| {
+                            let msg = parse(raw);
+                            let zstd = compressor.compress(&msg.normalized)?;
+                            Ok(Prepared { msg, zstd })
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(raws.len());
+        for handle in handles {
+            out.extend(handle.join().map_err(|_| Error::Invalid("a parser thread crashed".into()))??);
+        }
+        Ok(out)
+    })
+}
+
 pub fn import_items(store: &mut Store, items: impl Iterator<Item = RawItem>, progress: &mut dyn FnMut(&ImportSummary)) -> Result<ImportSummary> {
     let ours = settings::support_addresses(store.conn())?;
     let thresholds = Thresholds::load(store.conn())?;
     let mut summary = ImportSummary::default();
-    let mut batch: Vec<ParsedMessage> = Vec::with_capacity(BATCH);
     let mut items = items.peekable();
     while items.peek().is_some() {
-        batch.clear();
+        let mut raws = Vec::with_capacity(BATCH);
         for item in items.by_ref().take(BATCH) {
             summary.seen += 1;
             match item {
-                Ok(raw) => batch.push(parse(&raw)),
+                Ok(raw) => raws.push(raw),
                 Err(e) => summary.errors.push(e),
             }
         }
+        let batch = prepare(raws)?;
         let now = now_ms();
         store.write(|tx| {
             let mut touched = BTreeSet::new();
-            for msg in &batch {
-                match place(tx, msg, &ours, now)? {
+            for Prepared { msg, zstd } in &batch {
+                match place(tx, msg, zstd, &ours, now)? {
                     Some(case_id) => {
                         match msg.unreadable {
                             Some(_) => summary.unreadable += 1,
@@ -107,7 +141,7 @@ pub fn import_items(store: &mut Store, items: impl Iterator<Item = RawItem>, pro
 }
 
 /// Stores one parsed message in its case. `None` when the same message is already stored.
-fn place(tx: &Transaction<'_>, msg: &ParsedMessage, ours: &[String], now: i64) -> Result<Option<String>> {
+fn place(tx: &Transaction<'_>, msg: &ParsedMessage, zstd: &[u8], ours: &[String], now: i64) -> Result<Option<String>> {
     if messages::hash_exists(tx, &msg.hash)? {
         return Ok(None);
     }
@@ -161,6 +195,7 @@ fn place(tx: &Transaction<'_>, msg: &ParsedMessage, ours: &[String], now: i64) -
     messages::insert(
         tx,
         msg,
+        zstd,
         &Placement { case_id: &case_id, direction, date_ms, normalized_subject: &normalized_subject, imported_ms: now },
     )?;
     cases::record_message(tx, &case_id, direction, date_ms)?;

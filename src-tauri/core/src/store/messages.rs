@@ -34,8 +34,8 @@ pub struct Placement<'a> {
     pub imported_ms: i64,
 }
 
-pub fn insert(conn: &Connection, m: &ParsedMessage, at: &Placement<'_>) -> Result<i64> {
-    let compressed = zstd::bulk::compress(&m.normalized, 3).map_err(|e| Error::Invalid(format!("compress: {e}")))?;
+/// Stores `m` with its raw bytes already zstd-compressed (`compressed`, see `compress_raw`).
+pub fn insert(conn: &Connection, m: &ParsedMessage, compressed: &[u8], at: &Placement<'_>) -> Result<i64> {
     conn.execute(
         "INSERT OR IGNORE INTO raw_messages (hash, size, zstd) VALUES (?1, ?2, ?3)",
         params![m.hash, m.normalized.len() as i64, compressed],
@@ -76,6 +76,20 @@ pub fn insert(conn: &Connection, m: &ParsedMessage, at: &Placement<'_>) -> Resul
     Ok(id)
 }
 
+/// A reusable compressor for raw messages: building a zstd context per message costs more than
+/// compressing it.
+pub struct RawCompressor(zstd::bulk::Compressor<'static>);
+
+impl RawCompressor {
+    pub fn new() -> Result<Self> {
+        zstd::bulk::Compressor::new(3).map(RawCompressor).map_err(|e| Error::Invalid(format!("zstd: {e}")))
+    }
+
+    pub fn compress(&mut self, raw: &[u8]) -> Result<Vec<u8>> {
+        self.0.compress(raw).map_err(|e| Error::Invalid(format!("zstd: {e}")))
+    }
+}
+
 /// The case of the first message (in `ids` order) whose Message-ID is among `ids`; where several
 /// messages share that id, the case of `customer_email` wins.
 pub fn case_of_any(conn: &Connection, ids: &[&str], customer_email: &str) -> Result<Option<String>> {
@@ -99,8 +113,10 @@ pub fn case_by_subject(conn: &Connection, normalized_subject: &str, customer_ema
     }
     Ok(conn
         .prepare_cached(
-            "SELECT m.case_id FROM messages m JOIN cases c ON c.id = m.case_id
-             WHERE m.normalized_subject = ?1 AND c.customer_email = ?2 AND c.unreadable = 0
+            // CROSS JOIN keeps the customer's few cases as the outer loop: common subjects
+            // ("Refund request") would otherwise make this scan grow with the whole mailbox.
+            "SELECT m.case_id FROM cases c CROSS JOIN messages m ON m.case_id = c.id
+             WHERE c.customer_email = ?2 AND c.unreadable = 0 AND m.normalized_subject = ?1
                AND m.date_ms BETWEEN ?3 AND ?4
              ORDER BY m.date_ms DESC LIMIT 1",
         )?

@@ -46,6 +46,7 @@ CREATE TABLE cases (
 ) STRICT;
 CREATE INDEX cases_lane ON cases(lane, status);
 CREATE INDEX cases_customer ON cases(customer_id);
+CREATE INDEX cases_customer_email ON cases(customer_email);
 
 CREATE TABLE messages (
     id                 INTEGER PRIMARY KEY,
@@ -71,7 +72,6 @@ CREATE TABLE messages (
 ) STRICT;
 CREATE INDEX messages_message_id ON messages(message_id);
 CREATE INDEX messages_case ON messages(case_id, date_ms);
-CREATE INDEX messages_subject ON messages(normalized_subject, from_email);
 
 CREATE TABLE orders (
     source       TEXT NOT NULL,                 -- 'generic', 'stripe', 'gumroad'

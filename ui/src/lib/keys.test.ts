@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { createKeyInterpreter, isTypingTarget, PREFIX_TIMEOUT_MS } from './keys';
+
+describe('interpretKey', () => {
+  it('maps the single-key shortcuts', () => {
+    const k = createKeyInterpreter();
+    expect(k({ key: 'j', time: 0 })).toBe('next');
+    expect(k({ key: 'k', time: 0 })).toBe('prev');
+    expect(k({ key: 'ArrowDown', time: 0 })).toBe('next');
+    expect(k({ key: 'Enter', time: 0 })).toBe('open');
+    expect(k({ key: '/', time: 0 })).toBe('focus-search');
+    expect(k({ key: 'Escape', time: 0 })).toBe('escape');
+    expect(k({ key: '?', time: 0 })).toBe('help');
+    expect(k({ key: 'x', time: 0 })).toBeNull();
+  });
+  it('ignores letters while typing but still reports Escape', () => {
+    const k = createKeyInterpreter();
+    expect(k({ key: 'j', typing: true, time: 0 })).toBeNull();
+    expect(k({ key: '/', typing: true, time: 0 })).toBeNull();
+    expect(k({ key: 'Enter', typing: true, time: 0 })).toBeNull();
+    expect(k({ key: 'Escape', typing: true, time: 0 })).toBe('escape');
+  });
+  it('leaves browser shortcuts with modifiers alone', () => {
+    const k = createKeyInterpreter();
+    expect(k({ key: 'j', ctrlKey: true, time: 0 })).toBeNull();
+    expect(k({ key: 'k', metaKey: true, time: 0 })).toBeNull();
+  });
+  it('understands g then o / a / w / d', () => {
+    const k = createKeyInterpreter();
+    expect(k({ key: 'g', time: 0 })).toBeNull();
+    expect(k({ key: 'o', time: 100 })).toBe('goto-owner');
+    expect(k({ key: 'g', time: 200 })).toBeNull();
+    expect(k({ key: 'a', time: 300 })).toBe('goto-assistant');
+    k({ key: 'g', time: 400 });
+    expect(k({ key: 'w', time: 500 })).toBe('goto-waiting');
+    k({ key: 'g', time: 600 });
+    expect(k({ key: 'd', time: 700 })).toBe('goto-done');
+  });
+  it('forgets the g prefix after a timeout, after another key, or when typing', () => {
+    const k = createKeyInterpreter();
+    k({ key: 'g', time: 0 });
+    expect(k({ key: 'o', time: PREFIX_TIMEOUT_MS + 1 })).toBeNull();
+    k({ key: 'g', time: 0 });
+    expect(k({ key: 'j', time: 10 })).toBe('next');
+    expect(k({ key: 'o', time: 20 })).toBeNull();
+    k({ key: 'g', time: 0 });
+    k({ key: 'x', typing: true, time: 5 });
+    expect(k({ key: 'a', time: 10 })).toBeNull();
+  });
+});
+
+describe('isTypingTarget', () => {
+  const el = (tagName: string, attrs: Record<string, string> = {}, editable = false) =>
+    ({
+      tagName,
+      isContentEditable: editable,
+      getAttribute: (n: string) => attrs[n] ?? null,
+    }) as unknown as Element;
+  it('knows text fields from buttons', () => {
+    expect(isTypingTarget(null)).toBe(false);
+    expect(isTypingTarget(el('INPUT'))).toBe(true);
+    expect(isTypingTarget(el('INPUT', { type: 'search' }))).toBe(true);
+    expect(isTypingTarget(el('INPUT', { type: 'checkbox' }))).toBe(false);
+    expect(isTypingTarget(el('TEXTAREA'))).toBe(true);
+    expect(isTypingTarget(el('DIV', {}, true))).toBe(true);
+    expect(isTypingTarget(el('BUTTON'))).toBe(false);
+  });
+});

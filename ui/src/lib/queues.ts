@@ -1,0 +1,73 @@
+import type { QueueCounts, QueueName } from '../bindings';
+
+export type QueueEntry = {
+  name: QueueName;
+  label: string;
+  /** Sub-queues are indented under their group. */
+  indent: boolean;
+  countKey: keyof QueueCounts;
+  empty: string;
+};
+
+/** The queues in the left pane, in order. */
+export const QUEUES: QueueEntry[] = [
+  {
+    name: 'owner',
+    label: 'Owner',
+    indent: false,
+    countKey: 'owner',
+    empty: 'Nothing needs you right now. Angry customers will show up here first.',
+  },
+  {
+    name: 'owner-excellent',
+    label: 'Excellent',
+    indent: true,
+    countKey: 'owner_excellent',
+    empty: 'No standout customers waiting. Big spenders and happy regulars land here.',
+  },
+  {
+    name: 'owner-angry',
+    label: 'Angry',
+    indent: true,
+    countKey: 'owner_angry',
+    empty: 'Nothing here. Angry customers will show up here first.',
+  },
+  {
+    name: 'assistant',
+    label: 'Assistant',
+    indent: false,
+    countKey: 'assistant',
+    empty: 'The assistant is all caught up.',
+  },
+  {
+    name: 'waiting',
+    label: 'Waiting',
+    indent: false,
+    countKey: 'waiting',
+    empty: 'Nothing is waiting on a customer. Cases you answer and park land here.',
+  },
+  {
+    name: 'done',
+    label: 'Done',
+    indent: false,
+    countKey: 'done',
+    empty: 'Closed cases collect here.',
+  },
+];
+
+export function queueEntry(name: QueueName): QueueEntry {
+  return (
+    QUEUES.find((q) => q.name === name) ?? {
+      name,
+      label: 'All cases',
+      indent: false,
+      countKey: 'all',
+      empty: 'No cases yet. Import a mailbox or connect an account to get started.',
+    }
+  );
+}
+
+export function queueCount(counts: QueueCounts | null, name: QueueName): number | null {
+  if (!counts) return null;
+  return counts[queueEntry(name).countKey] ?? null;
+}
