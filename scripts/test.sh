@@ -10,6 +10,9 @@ export CARGO_TERM_COLOR=never
 echo "==> UI: type check, unit tests, build"
 (cd ui && npm run check && npm test && npm run build)
 
+echo "==> Rust: formatting"
+cargo fmt --all --check
+
 echo "==> Rust: build binaries (CLI, desktop with the built UI embedded)"
 cargo build --workspace --bins --features kindly-desktop/custom-protocol
 

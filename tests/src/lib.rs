@@ -35,12 +35,7 @@ pub fn kindly(db: &Path, args: &[&str]) -> Output {
 /// Runs `kindly` and insists it succeeded; returns stdout.
 pub fn kindly_ok(db: &Path, args: &[&str]) -> String {
     let out = kindly(db, args);
-    assert!(
-        out.status.success(),
-        "kindly {args:?} failed ({}):\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "kindly {args:?} failed ({}):\n{}", out.status, String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("utf-8 stdout")
 }
 

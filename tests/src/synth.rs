@@ -25,12 +25,23 @@ impl Rng {
     }
 }
 
-const FIRST: &[&str] = &["Maria", "James", "Aiko", "Lena", "Tomás", "Priya", "Noah", "Fatima", "Oliver", "Sofia", "Chen", "Grace"];
-const LAST: &[&str] = &["Garcia", "Smith", "Tanaka", "Müller", "Silva", "Patel", "Brown", "Khan", "Jones", "Rossi", "Wang", "Okafor"];
+const FIRST: &[&str] =
+    &["Maria", "James", "Aiko", "Lena", "Tomás", "Priya", "Noah", "Fatima", "Oliver", "Sofia", "Chen", "Grace"];
+const LAST: &[&str] =
+    &["Garcia", "Smith", "Tanaka", "Müller", "Silva", "Patel", "Brown", "Khan", "Jones", "Rossi", "Wang", "Okafor"];
 const SUBJECTS: &[&str] = &[
-    "Can't find my download link", "Refund request", "Question about the masterclass", "Invoice with VAT number",
-    "Licence key on a new laptop", "Thank you!", "Typo in chapter 3", "Coupon did not apply", "Team licence?",
-    "Charged twice", "Password reset not arriving", "EPUB or PDF?",
+    "Can't find my download link",
+    "Refund request",
+    "Question about the masterclass",
+    "Invoice with VAT number",
+    "Licence key on a new laptop",
+    "Thank you!",
+    "Typo in chapter 3",
+    "Coupon did not apply",
+    "Team licence?",
+    "Charged twice",
+    "Password reset not arriving",
+    "EPUB or PDF?",
 ];
 const SENTENCES: &[&str] = &[
     "I bought the course last week and have been working through it every evening.",

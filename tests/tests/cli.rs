@@ -34,7 +34,9 @@ fn queue_json_carries_the_contract_fields() {
     let rows = owner.as_array().unwrap();
     assert!(!rows.is_empty());
     for row in rows {
-        for field in ["case_id", "customer_email", "customer_name", "subject", "lane", "score", "reasons", "root_message_id"] {
+        for field in
+            ["case_id", "customer_email", "customer_name", "subject", "lane", "score", "reasons", "root_message_id"]
+        {
             assert!(row.get(field).is_some(), "{field} missing in {row}");
         }
         assert!(row["lane"] == "owner-excellent" || row["lane"] == "owner-angry");
@@ -54,13 +56,17 @@ fn queue_json_carries_the_contract_fields() {
 fn demo_threads_land_in_their_intended_lanes() {
     let (_dir, db) = demo_db();
     let all = kindly_json(&db, &["queue", "all", "--json"]);
-    let by_root: HashMap<&str, &Value> = all.as_array().unwrap().iter().map(|r| (r["root_message_id"].as_str().unwrap(), r)).collect();
+    let by_root: HashMap<&str, &Value> =
+        all.as_array().unwrap().iter().map(|r| (r["root_message_id"].as_str().unwrap(), r)).collect();
     let mut wrong = Vec::new();
     for e in expected_lanes() {
         let root = e["root_message_id"].as_str().unwrap();
         let row = by_root.get(root).unwrap_or_else(|| panic!("no case for demo thread {root}"));
         if row["lane"] != e["lane"] {
-            wrong.push(format!("{root} ({}): expected {}, got {} because {}", e["summary"], e["lane"], row["lane"], row["reasons"]));
+            wrong.push(format!(
+                "{root} ({}): expected {}, got {} because {}",
+                e["summary"], e["lane"], row["lane"], row["reasons"]
+            ));
         }
     }
     assert!(wrong.is_empty(), "{} demo threads in the wrong lane:\n{}", wrong.len(), wrong.join("\n"));
@@ -91,7 +97,10 @@ fn search_finds_words_and_people() {
     assert!(snippet.contains('\u{2}') && snippet.contains('\u{3}'), "hits are marked: {snippet:?}");
     let by_sender = kindly_json(&db, &["search", "Priya", "--json"]);
     assert!(by_sender.as_array().unwrap().iter().any(|h| h["from_email"] == "priya.natarajan@example.com"));
-    assert!(kindly_json(&db, &["search", "\"unbalanced OR (", "--json"]).is_array(), "syntax in the query is just text");
+    assert!(
+        kindly_json(&db, &["search", "\"unbalanced OR (", "--json"]).is_array(),
+        "syntax in the query is just text"
+    );
 }
 
 #[test]
@@ -104,7 +113,11 @@ fn errors_go_to_stderr_with_a_non_zero_exit() {
     let out = kindly(&db, &["queue", "vip"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("owner, owner-excellent, owner-angry, assistant"));
-    let out = std::process::Command::new(kindly_tests::kindly_bin()).args(["queue", "owner"]).env_remove("KINDLY_DB").output().unwrap();
+    let out = std::process::Command::new(kindly_tests::kindly_bin())
+        .args(["queue", "owner"])
+        .env_remove("KINDLY_DB")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--db"));
 }

@@ -23,7 +23,8 @@ fn kill_dash_nine_mid_import_loses_and_duplicates_nothing() {
     kindly_tests::synth::write_mbox(&mbox, &kindly_tests::synth::messages(total, 11)).unwrap();
     let db = dir.path().join("k.db");
 
-    let mut child = Command::new(kindly_bin()).arg("--db").arg(&db).args(["import", "--mbox"]).arg(&mbox).spawn().unwrap();
+    let mut child =
+        Command::new(kindly_bin()).arg("--db").arg(&db).args(["import", "--mbox"]).arg(&mbox).spawn().unwrap();
     // Wait until at least one batch is committed, then kill without warning.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {

@@ -48,7 +48,12 @@ fn eml_fixtures_parse_as_their_golden_files() {
 fn decoding_is_right_where_it_matters() {
     let get = |name: &str| parsed_json(&fixtures().join("mail").join(name));
     assert_eq!(get("quoted_printable.eml")["subject"], "Question sur le cours — débutant");
-    assert!(get("quoted_printable.eml")["body_text"].as_str().unwrap().contains("I’d like to know which course suits a beginner. This line is soft-wrapped"));
+    assert!(
+        get("quoted_printable.eml")["body_text"]
+            .as_str()
+            .unwrap()
+            .contains("I’d like to know which course suits a beginner. This line is soft-wrapped")
+    );
     assert_eq!(get("quoted_printable.eml")["from_name"], "Chloé Dubois");
     assert_eq!(get("rfc2047.eml")["subject"], "Lizenz für Quillmark Draft ✓");
     assert_eq!(get("rfc2047.eml")["from_name"], "Henrik Sørensen");
@@ -70,7 +75,8 @@ fn decoding_is_right_where_it_matters() {
 
 /// Every case in the store, with its messages, as stable JSON.
 fn dump(store: &mut Store) -> Value {
-    let all: QueueResult = serde_json::from_value(api::dispatch(store, "queue", json!({"queue": "all"})).unwrap()).unwrap();
+    let all: QueueResult =
+        serde_json::from_value(api::dispatch(store, "queue", json!({"queue": "all"})).unwrap()).unwrap();
     let mut cases: Vec<Value> = all
         .items
         .iter()
@@ -184,7 +190,11 @@ fn case_ids_do_not_depend_on_import_order() {
         let mut store = store_with_support_address(&sub);
         import_file(&mut store, mbox);
         let v = dump(&mut store);
-        v.as_array().unwrap().iter().map(|c| (c["case_id"].clone(), c["messages"].as_array().unwrap().len())).collect::<Vec<_>>()
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["case_id"].clone(), c["messages"].as_array().unwrap().len()))
+            .collect::<Vec<_>>()
     };
     assert_eq!(ids("f", &forward), ids("b", &backward));
 }

@@ -23,7 +23,10 @@ fn bad_rows_are_reported_by_line_and_the_rest_is_imported() {
         (10, "not-a-time"),
     ] {
         let expected = format!("bad_rows.csv:{line}: skipped:");
-        let row = stderr.lines().find(|l| l.contains(&expected)).unwrap_or_else(|| panic!("no error for line {line}:\n{stderr}"));
+        let row = stderr
+            .lines()
+            .find(|l| l.contains(&expected))
+            .unwrap_or_else(|| panic!("no error for line {line}:\n{stderr}"));
         assert!(row.contains(words), "line {line} should mention {words}: {row}");
     }
 
@@ -52,8 +55,13 @@ fn a_refund_in_a_later_export_updates_the_order() {
     let header = "order_id,email,name,product,amount,currency,purchased_at,refunded_at\n";
     let first = dir.path().join("a.csv");
     let later = dir.path().join("b.csv");
-    std::fs::write(&first, format!("{header}QM-1,a@example.com,A,The Calm Inbox,19.00,USD,2026-08-20T14:03:00Z,\n")).unwrap();
-    std::fs::write(&later, format!("{header}QM-1,a@example.com,A,The Calm Inbox,19.00,USD,2026-08-20T14:03:00Z,2026-08-22T09:00:00Z\n")).unwrap();
+    std::fs::write(&first, format!("{header}QM-1,a@example.com,A,The Calm Inbox,19.00,USD,2026-08-20T14:03:00Z,\n"))
+        .unwrap();
+    std::fs::write(
+        &later,
+        format!("{header}QM-1,a@example.com,A,The Calm Inbox,19.00,USD,2026-08-20T14:03:00Z,2026-08-22T09:00:00Z\n"),
+    )
+    .unwrap();
     kindly_ok(&db, &["import-orders", "--csv", first.to_str().unwrap()]);
     let out = kindly_ok(&db, &["import-orders", "--csv", later.to_str().unwrap()]);
     assert!(out.contains("0 orders added, 1 updated"), "{out}");

@@ -31,7 +31,8 @@ fn start(db: &std::path::Path, ui_dir: &std::path::Path) -> Server {
         .unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().strip_prefix("Kindly is running at ").unwrap_or_else(|| panic!("unexpected: {line}")).to_string();
+    let url =
+        line.trim().strip_prefix("Kindly is running at ").unwrap_or_else(|| panic!("unexpected: {line}")).to_string();
     let rest = url.strip_prefix("http://127.0.0.1:").unwrap();
     let (port, token) = rest.split_once("/?token=").unwrap();
     Server { child, port: port.parse().unwrap(), token: token.to_string() }
@@ -73,7 +74,13 @@ fn setup() -> (tempfile::TempDir, Server) {
 #[test]
 fn api_answers_with_the_token_and_refuses_without_it() {
     let (_dir, s) = setup();
-    let ok = request(s.port, "POST", "/api/queue", &[("x-kindly-token", &s.token), ("content-type", "application/json")], r#"{"queue":"owner"}"#);
+    let ok = request(
+        s.port,
+        "POST",
+        "/api/queue",
+        &[("x-kindly-token", &s.token), ("content-type", "application/json")],
+        r#"{"queue":"owner"}"#,
+    );
     assert_eq!(ok.0, 200, "{}", ok.2);
     let v: serde_json::Value = serde_json::from_str(&ok.2).unwrap();
     assert!(!v["items"].as_array().unwrap().is_empty());
@@ -89,13 +96,20 @@ fn api_answers_with_the_token_and_refuses_without_it() {
 fn foreign_origins_and_hosts_are_refused() {
     let (_dir, s) = setup();
     let t = s.token.as_str();
-    let evil = request(s.port, "POST", "/api/queue", &[("x-kindly-token", t), ("origin", "http://evil.example")], r#"{"queue":"owner"}"#);
+    let evil = request(
+        s.port,
+        "POST",
+        "/api/queue",
+        &[("x-kindly-token", t), ("origin", "http://evil.example")],
+        r#"{"queue":"owner"}"#,
+    );
     assert_eq!(evil.0, 403);
     assert!(evil.2.contains("bad_origin"));
     let own = format!("http://127.0.0.1:{}", s.port);
     let fine = request(s.port, "POST", "/api/queue_counts", &[("x-kindly-token", t), ("origin", &own)], "");
     assert_eq!(fine.0, 200, "{}", fine.2);
-    let rebinding = request(s.port, "POST", "/api/queue_counts", &[("x-kindly-token", t), ("host", "attacker.example")], "");
+    let rebinding =
+        request(s.port, "POST", "/api/queue_counts", &[("x-kindly-token", t), ("host", "attacker.example")], "");
     assert_eq!(rebinding.0, 403);
 }
 

@@ -15,7 +15,9 @@ pub enum Error {
     Db(#[from] rusqlite::Error),
     #[error("could not read {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("no case with id {0}. It may have been merged or the id is mistyped; list cases with `kindly queue owner`.")]
+    #[error(
+        "no case with id {0}. It may have been merged or the id is mistyped; list cases with `kindly queue owner`."
+    )]
     CaseNotFound(String),
     #[error("unknown command `{0}`")]
     UnknownCommand(String),

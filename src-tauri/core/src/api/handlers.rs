@@ -65,10 +65,8 @@ pub fn case(store: &mut Store, args: CaseArgs) -> Result<CaseDetail> {
         Some(id) => customers::get(conn, id)?.map(|c| customer_view(conn, c)).transpose()?,
         None => None,
     };
-    let messages = messages::for_case(conn, &row.id)?
-        .into_iter()
-        .map(|m| message_view(conn, m))
-        .collect::<Result<_>>()?;
+    let messages =
+        messages::for_case(conn, &row.id)?.into_iter().map(|m| message_view(conn, m)).collect::<Result<_>>()?;
     let notes = cases::notes(conn, &row.id)?
         .into_iter()
         .map(|n| NoteView { id: n.id, author_role: n.author_role, body: n.body, created_ms: n.created_ms })
@@ -123,7 +121,11 @@ fn message_view(conn: &rusqlite::Connection, m: messages::StoredMessage) -> Resu
         body_text: m.body_text,
         remote_content_blocked: sanitized.as_ref().is_some_and(|s| s.remote_blocked),
         html: sanitized.map(|s| s.html),
-        attachments: m.attachments.into_iter().map(|a| AttachmentView { name: a.name, mime: a.mime, size: a.size }).collect(),
+        attachments: m
+            .attachments
+            .into_iter()
+            .map(|a| AttachmentView { name: a.name, mime: a.mime, size: a.size })
+            .collect(),
         unreadable: m.unreadable,
         raw_source,
     })

@@ -78,7 +78,11 @@ enum OrdersFormat {
 /// Queue names as the contract spells them (`owner`, `owner-excellent`, …).
 fn parse_queue(s: &str) -> std::result::Result<QueueName, String> {
     serde_json::from_value(serde_json::Value::String(s.into())).map_err(|_| {
-        let names: Vec<String> = QueueName::ALL.iter().filter_map(|q| serde_json::to_value(q).ok()).map(|v| v.as_str().unwrap_or_default().to_string()).collect();
+        let names: Vec<String> = QueueName::ALL
+            .iter()
+            .filter_map(|q| serde_json::to_value(q).ok())
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect();
         format!("unknown queue `{s}`; use one of: {}", names.join(", "))
     })
 }
@@ -136,7 +140,9 @@ fn run(cli: Cli) -> Result<()> {
                     let len = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?.len();
                     let bar = bar(len, "{bar:30} {bytes}/{total_bytes} · {msg}");
                     let reader = std::io::BufReader::with_capacity(1 << 16, bar.wrap_read(import::open_mbox(&path)?));
-                    let s = import::import_mbox(&mut store, reader, &mut |s| bar.set_message(format!("{} messages", s.seen)))?;
+                    let s = import::import_mbox(&mut store, reader, &mut |s| {
+                        bar.set_message(format!("{} messages", s.seen))
+                    })?;
                     bar.finish_and_clear();
                     s
                 }
@@ -146,7 +152,9 @@ fn run(cli: Cli) -> Result<()> {
                     bar.finish_and_clear();
                     s
                 }
-                (None, None) => return Err(Error::BadArgs("pass --mbox FILE or --maildir DIR".into())),
+                (None, None) => {
+                    return Err(Error::BadArgs("pass --mbox FILE or --maildir DIR".into()));
+                }
             };
             report_import(&summary);
         }
@@ -197,7 +205,10 @@ fn run(cli: Cli) -> Result<()> {
                 println!("No messages match “{query}”.");
             }
             for hit in &result.hits {
-                let snippet = hit.snippet.replace(kindly_core::store::search::HIT_START, "[").replace(kindly_core::store::search::HIT_END, "]");
+                let snippet = hit
+                    .snippet
+                    .replace(kindly_core::store::search::HIT_START, "[")
+                    .replace(kindly_core::store::search::HIT_END, "]");
                 println!("{}  {}  {}\n{:18}{}", hit.case_id, hit.from_email, hit.subject, "", snippet);
             }
         }
@@ -249,8 +260,13 @@ fn print_case(case: &CaseDetail) {
         println!("  · {reason}");
     }
     if let Some(customer) = &case.customer {
-        println!("Orders: {} ({} refunded), lifetime {} {}", customer.order_count, customer.refund_count,
-                 customer.lifetime_value_minor as f64 / 100.0, customer.currency);
+        println!(
+            "Orders: {} ({} refunded), lifetime {} {}",
+            customer.order_count,
+            customer.refund_count,
+            customer.lifetime_value_minor as f64 / 100.0,
+            customer.currency
+        );
     }
     for m in &case.messages {
         let when = kindly_core::time::to_rfc3339(m.date_ms);

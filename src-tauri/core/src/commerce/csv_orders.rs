@@ -15,7 +15,8 @@ use crate::store::{Store, customers};
 use crate::time::{now_ms, parse_rfc3339_ms};
 use crate::triage::{self, Thresholds};
 
-const COLUMNS: [&str; 8] = ["order_id", "email", "name", "product", "amount", "currency", "purchased_at", "refunded_at"];
+const COLUMNS: [&str; 8] =
+    ["order_id", "email", "name", "product", "amount", "currency", "purchased_at", "refunded_at"];
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RowError {
@@ -33,7 +34,14 @@ pub struct OrdersSummary {
 
 impl std::fmt::Display for OrdersSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} orders added, {} updated, {} unchanged, {} rows skipped", self.inserted, self.updated, self.unchanged, self.errors.len())
+        write!(
+            f,
+            "{} orders added, {} updated, {} unchanged, {} rows skipped",
+            self.inserted,
+            self.updated,
+            self.unchanged,
+            self.errors.len()
+        )
     }
 }
 
@@ -60,10 +68,13 @@ fn parse_row(record: &csv::StringRecord, index: &[usize; 8]) -> std::result::Res
     let amount_minor = money::parse_amount(field(4), &currency)?;
     let purchased_ms = parse_rfc3339_ms(field(6))
         .ok_or_else(|| format!("purchased_at `{}` is not an RFC 3339 time like 2026-08-20T14:03:00Z", field(6)))?;
-    let refunded_ms = match field(7) {
-        "" => None,
-        t => Some(parse_rfc3339_ms(t).ok_or_else(|| format!("refunded_at `{t}` is not an RFC 3339 time (leave it empty when not refunded)"))?),
-    };
+    let refunded_ms =
+        match field(7) {
+            "" => None,
+            t => Some(parse_rfc3339_ms(t).ok_or_else(|| {
+                format!("refunded_at `{t}` is not an RFC 3339 time (leave it empty when not refunded)")
+            })?),
+        };
     Ok(Row {
         email,
         name: field(2).to_string(),

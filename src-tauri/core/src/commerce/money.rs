@@ -27,7 +27,8 @@ pub fn parse_amount(text: &str, currency: &str) -> Result<i64, String> {
     }
     let scale = 10i64.pow(exp);
     let whole: i64 = whole.parse().map_err(|_| format!("amount `{text}` is too large"))?;
-    let frac_value: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<width$}", width = exp as usize).parse().unwrap_or(0) };
+    let frac_value: i64 =
+        if frac.is_empty() { 0 } else { format!("{frac:0<width$}", width = exp as usize).parse().unwrap_or(0) };
     whole
         .checked_mul(scale)
         .and_then(|w| w.checked_add(frac_value))

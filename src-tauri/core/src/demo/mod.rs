@@ -38,7 +38,11 @@ pub fn should_load_on_first_launch(store: &Store) -> Result<bool> {
 /// Loads the demo into `store` (once: a second call reports it is already there).
 pub fn load(store: &mut Store, progress: &mut dyn FnMut(&ImportSummary)) -> Result<DemoSummary> {
     if is_loaded(store)? {
-        return Ok(DemoSummary { already_loaded: true, mail: ImportSummary::default(), orders: OrdersSummary::default() });
+        return Ok(DemoSummary {
+            already_loaded: true,
+            mail: ImportSummary::default(),
+            orders: OrdersSummary::default(),
+        });
     }
     let shift = now_ms() - parse_rfc3339_ms(AUTHORED_NOW).unwrap_or_default();
     store.write(|tx| {
@@ -67,7 +71,8 @@ fn shift_mbox(mbox: &str, shift_ms: i64) -> String {
 fn shift_csv(csv_text: &str, shift_ms: i64) -> Result<String> {
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let headers = reader.headers().map_err(|e| Error::Invalid(format!("demo orders: {e}")))?.clone();
-    let time_columns: Vec<usize> = headers.iter().enumerate().filter(|(_, h)| h.ends_with("_at")).map(|(i, _)| i).collect();
+    let time_columns: Vec<usize> =
+        headers.iter().enumerate().filter(|(_, h)| h.ends_with("_at")).map(|(i, _)| i).collect();
     let mut writer = csv::Writer::from_writer(Vec::new());
     let bad = |e: csv::Error| Error::Invalid(format!("demo orders: {e}"));
     writer.write_record(&headers).map_err(bad)?;

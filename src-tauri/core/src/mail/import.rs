@@ -51,12 +51,20 @@ impl std::fmt::Display for ImportSummary {
 /// One input item: the raw bytes, or why they could not be read.
 pub type RawItem = std::result::Result<Vec<u8>, String>;
 
-pub fn import_mbox(store: &mut Store, input: impl BufRead, progress: &mut dyn FnMut(&ImportSummary)) -> Result<ImportSummary> {
+pub fn import_mbox(
+    store: &mut Store,
+    input: impl BufRead,
+    progress: &mut dyn FnMut(&ImportSummary),
+) -> Result<ImportSummary> {
     let items = MboxReader::new(input).map(|r| r.map_err(|e| format!("mbox read error: {e}")));
     import_items(store, items, progress)
 }
 
-pub fn import_maildir(store: &mut Store, dir: &Path, progress: &mut dyn FnMut(&ImportSummary)) -> Result<ImportSummary> {
+pub fn import_maildir(
+    store: &mut Store,
+    dir: &Path,
+    progress: &mut dyn FnMut(&ImportSummary),
+) -> Result<ImportSummary> {
     let files = maildir::message_files(dir)?;
     let items = files.into_iter().map(|p| std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display())));
     import_items(store, items, progress)
@@ -100,7 +108,11 @@ fn prepare(raws: Vec<Vec<u8>>) -> Result<Vec<Prepared>> {
     })
 }
 
-pub fn import_items(store: &mut Store, items: impl Iterator<Item = RawItem>, progress: &mut dyn FnMut(&ImportSummary)) -> Result<ImportSummary> {
+pub fn import_items(
+    store: &mut Store,
+    items: impl Iterator<Item = RawItem>,
+    progress: &mut dyn FnMut(&ImportSummary),
+) -> Result<ImportSummary> {
     let ours = settings::support_addresses(store.conn())?;
     let thresholds = Thresholds::load(store.conn())?;
     let mut summary = ImportSummary::default();
@@ -205,7 +217,13 @@ fn place(tx: &Transaction<'_>, msg: &ParsedMessage, zstd: &[u8], ours: &[String]
 /// References first (newest parent first), then the thread root's case, then the subject fallback.
 /// A case found through a shared Message-ID is joined only if it is this customer's: two different
 /// messages can carry the same Message-ID.
-fn find_case(tx: &Transaction<'_>, msg: &ParsedMessage, normalized_subject: &str, customer_email: &str, date_ms: i64) -> Result<Option<String>> {
+fn find_case(
+    tx: &Transaction<'_>,
+    msg: &ParsedMessage,
+    normalized_subject: &str,
+    customer_email: &str,
+    date_ms: i64,
+) -> Result<Option<String>> {
     let mut parents: Vec<&str> = msg.in_reply_to.iter().map(String::as_str).collect();
     parents.extend(msg.references.iter().rev().map(String::as_str));
     if let Some(case) = messages::case_of_any(tx, &parents, customer_email)? {

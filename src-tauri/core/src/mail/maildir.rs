@@ -7,7 +7,10 @@ use crate::error::{Error, Result};
 
 pub fn message_files(dir: &Path) -> Result<Vec<PathBuf>> {
     if !dir.is_dir() {
-        return Err(Error::Invalid(format!("{} is not a folder. Pass a maildir (with cur/ and new/) or a folder of .eml files.", dir.display())));
+        return Err(Error::Invalid(format!(
+            "{} is not a folder. Pass a maildir (with cur/ and new/) or a folder of .eml files.",
+            dir.display()
+        )));
     }
     let subdirs: Vec<PathBuf> = ["cur", "new"].iter().map(|s| dir.join(s)).filter(|p| p.is_dir()).collect();
     let roots = if subdirs.is_empty() { vec![dir.to_path_buf()] } else { subdirs };

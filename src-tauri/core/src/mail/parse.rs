@@ -42,8 +42,18 @@ pub struct ParsedMessage {
 /// Headers added in transit or by mail stores: two copies of one message differ only here, so they
 /// are left out of the content hash.
 const TRANSPORT_HEADERS: &[&str] = &[
-    "received", "return-path", "delivered-to", "x-original-to", "status", "x-status", "x-keywords",
-    "x-uid", "content-length", "lines", "x-mozilla-status", "x-mozilla-status2",
+    "received",
+    "return-path",
+    "delivered-to",
+    "x-original-to",
+    "status",
+    "x-status",
+    "x-keywords",
+    "x-uid",
+    "content-length",
+    "lines",
+    "x-mozilla-status",
+    "x-mozilla-status2",
 ];
 
 /// CRLF → LF, transport headers dropped, trailing blank space trimmed.
@@ -121,8 +131,8 @@ pub fn parse(raw: &[u8]) -> ParsedMessage {
     match MessageParser::default().parse(readable.as_deref().unwrap_or(&normalized)) {
         Some(msg) if looks_like_mail(&msg) => fill(&mut out, &msg),
         _ => {
+            // The raw bytes are kept (and shown as the source); there is no body text to index.
             out.unreadable = Some("no readable mail headers (From, Date, Message-ID or Subject)".into());
-            out.body_text = String::from_utf8_lossy(&normalized).into_owned();
         }
     }
     out.normalized = normalized;
@@ -146,8 +156,8 @@ fn utf8_headers(message: &[u8]) -> Option<Vec<u8>> {
 
 fn windows_1252(b: u8) -> char {
     const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
-        '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘',
+        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
     ];
     match b {
         0x80..=0x9f => HIGH[(b - 0x80) as usize],
@@ -250,7 +260,9 @@ mod tests {
 
     #[test]
     fn references_keep_root_first() {
-        let p = parse(b"From: a@x.example\nMessage-ID: <3@x>\nIn-Reply-To: <2@x>\nReferences: <1@x> <2@x>\nSubject: Re: q\n\nb\n");
+        let p = parse(
+            b"From: a@x.example\nMessage-ID: <3@x>\nIn-Reply-To: <2@x>\nReferences: <1@x> <2@x>\nSubject: Re: q\n\nb\n",
+        );
         assert_eq!(p.references, vec!["<1@x>", "<2@x>"]);
         assert_eq!(p.in_reply_to.as_deref(), Some("<2@x>"));
     }

@@ -18,6 +18,8 @@ pub fn sanitize_html(html: &str) -> Sanitized {
     let cleaned = ammonia::Builder::default()
         .url_schemes(HashSet::from(["http", "https", "mailto", "cid"]))
         .link_rel(Some("noopener noreferrer nofollow"))
+        // These tags' text is not content: drop it with the tag.
+        .clean_content_tags(HashSet::from(["script", "style", "title", "head"]))
         .attribute_filter(move |element, attribute, value| {
             // Any image that is not an inline part would be fetched from the sender's server.
             let remote = (element == "img" && attribute == "src" && !value.trim_start().starts_with("cid:"))
@@ -41,12 +43,12 @@ mod tests {
     #[test]
     fn hostile_html_is_defanged() {
         let s = sanitize_html(
-            r#"<p>Hi</p><script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>
+            r#"<title>Invoice overdue</title><p>Hi</p><script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>
                <img src="https://tracker.example/p.gif"><iframe src="https://evil.example"></iframe>
                <a href="https://quillmark.example/help">help</a>"#,
         );
         let h = s.html.to_lowercase();
-        for bad in ["<script", "onerror", "javascript:", "tracker.example", "<iframe"] {
+        for bad in ["<script", "onerror", "javascript:", "tracker.example", "<iframe", "invoice overdue"] {
             assert!(!h.contains(bad), "{bad} survived: {h}");
         }
         assert!(h.contains("https://quillmark.example/help"));

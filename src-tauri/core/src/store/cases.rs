@@ -39,21 +39,33 @@ pub struct NewCase<'a> {
 }
 
 pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
-    Ok(conn.query_row("SELECT 1 FROM cases WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
+    Ok(conn.prepare_cached("SELECT 1 FROM cases WHERE id = ?1")?.query_row([id], |_| Ok(())).optional()?.is_some())
 }
 
 /// The customer address of case `id`, if the case exists.
 pub fn customer_email(conn: &Connection, id: &str) -> Result<Option<String>> {
-    Ok(conn.query_row("SELECT customer_email FROM cases WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+    Ok(conn
+        .prepare_cached("SELECT customer_email FROM cases WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
 }
 
 pub fn create(conn: &Connection, c: &NewCase<'_>) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO cases (id, root_message_id, subject, customer_id, customer_email, customer_name, unreadable,
                             created_ms, last_message_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-        params![c.id, c.root_message_id, c.subject, c.customer_id, c.customer_email, c.customer_name, c.unreadable, c.created_ms],
-    )?;
+    )?
+    .execute(params![
+        c.id,
+        c.root_message_id,
+        c.subject,
+        c.customer_id,
+        c.customer_email,
+        c.customer_name,
+        c.unreadable,
+        c.created_ms
+    ])?;
     Ok(())
 }
 
@@ -64,24 +76,24 @@ pub fn record_message(conn: &Connection, id: &str, direction: Direction, date_ms
         Direction::Inbound => "open",
         Direction::Outbound => "waiting",
     };
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE cases SET
            status = CASE WHEN ?3 >= last_message_ms THEN ?2 ELSE status END,
            last_message_ms = max(last_message_ms, ?3),
            created_ms = min(created_ms, ?3),
            last_inbound_ms = CASE WHEN ?4 THEN max(coalesce(last_inbound_ms, ?3), ?3) ELSE last_inbound_ms END
          WHERE id = ?1",
-        params![id, status, date_ms, direction == Direction::Inbound],
-    )?;
+    )?
+    .execute(params![id, status, date_ms, direction == Direction::Inbound])?;
     Ok(())
 }
 
 /// Stores triage's verdict. A lane set by a person is kept; score and reasons still refresh.
 pub fn set_triage(conn: &Connection, id: &str, lane: &str, score: f64, reasons: &[String]) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE cases SET lane = CASE WHEN lane_manual THEN lane ELSE ?2 END, score = ?3, reasons = ?4 WHERE id = ?1",
-        params![id, lane, score, serde_json::to_string(reasons).unwrap_or_else(|_| "[]".into())],
-    )?;
+    )?
+    .execute(params![id, lane, score, serde_json::to_string(reasons).unwrap_or_else(|_| "[]".into())])?;
     Ok(())
 }
 
@@ -116,7 +128,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<CaseRow> {
-    conn.query_row(&format!("{SELECT} WHERE c.id = ?1"), [id], from_row)
+    conn.prepare_cached(&format!("{SELECT} WHERE c.id = ?1"))?
+        .query_row([id], from_row)
         .optional()?
         .ok_or_else(|| Error::CaseNotFound(id.to_string()))
 }
@@ -129,7 +142,7 @@ pub fn list_where(conn: &Connection, condition: &str) -> Result<Vec<CaseRow>> {
 }
 
 pub fn count_where(conn: &Connection, condition: &str) -> Result<i64> {
-    Ok(conn.query_row(&format!("SELECT count(*) FROM cases c WHERE {condition}"), [], |r| r.get(0))?)
+    Ok(conn.prepare_cached(&format!("SELECT count(*) FROM cases c WHERE {condition}"))?.query_row([], |r| r.get(0))?)
 }
 
 pub fn ids_for_customer(conn: &Connection, customer_id: i64) -> Result<Vec<String>> {
@@ -146,7 +159,9 @@ pub struct Note {
 }
 
 pub fn notes(conn: &Connection, case_id: &str) -> Result<Vec<Note>> {
-    let mut stmt = conn.prepare("SELECT id, author_role, body, created_ms FROM case_notes WHERE case_id = ?1 ORDER BY created_ms, id")?;
+    let mut stmt = conn.prepare(
+        "SELECT id, author_role, body, created_ms FROM case_notes WHERE case_id = ?1 ORDER BY created_ms, id",
+    )?;
     let rows = stmt.query_map([case_id], |r| {
         Ok(Note { id: r.get(0)?, author_role: r.get(1)?, body: r.get(2)?, created_ms: r.get(3)? })
     })?;
@@ -154,5 +169,5 @@ pub fn notes(conn: &Connection, case_id: &str) -> Result<Vec<Note>> {
 }
 
 pub fn count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?)
+    Ok(conn.prepare_cached("SELECT count(*) FROM cases")?.query_row([], |r| r.get(0))?)
 }

@@ -10,26 +10,23 @@ pub fn ensure(conn: &Connection, email: &str, name: &str, now_ms: i64) -> Result
     let email = email.trim().to_ascii_lowercase();
     if let Some(id) = find(conn, &email)? {
         if !name.is_empty() {
-            conn.execute("UPDATE customers SET name = ?2 WHERE id = ?1 AND name = ''", params![id, name])?;
+            conn.prepare_cached("UPDATE customers SET name = ?2 WHERE id = ?1 AND name = ''")?
+                .execute(params![id, name])?;
         }
         return Ok(id);
     }
-    conn.execute(
-        "INSERT INTO customers (email, name, created_ms) VALUES (?1, ?2, ?3)",
-        params![email, name, now_ms],
-    )?;
+    conn.prepare_cached("INSERT INTO customers (email, name, created_ms) VALUES (?1, ?2, ?3)")?
+        .execute(params![email, name, now_ms])?;
     let id = conn.last_insert_rowid();
-    conn.execute("INSERT INTO customer_emails (email, customer_id) VALUES (?1, ?2)", params![email, id])?;
+    conn.prepare_cached("INSERT INTO customer_emails (email, customer_id) VALUES (?1, ?2)")?
+        .execute(params![email, id])?;
     Ok(id)
 }
 
 pub fn find(conn: &Connection, email: &str) -> Result<Option<i64>> {
     Ok(conn
-        .query_row(
-            "SELECT customer_id FROM customer_emails WHERE email = ?1",
-            [email.trim().to_ascii_lowercase()],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT customer_id FROM customer_emails WHERE email = ?1")?
+        .query_row([email.trim().to_ascii_lowercase()], |r| r.get(0))
         .optional()?)
 }
 
@@ -42,12 +39,14 @@ pub struct Customer {
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Customer>> {
     let Some((email, name)) = conn
-        .query_row("SELECT email, name FROM customers WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .prepare_cached("SELECT email, name FROM customers WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
     else {
         return Ok(None);
     };
-    let mut stmt = conn.prepare("SELECT email FROM customer_emails WHERE customer_id = ?1 AND email != ?2 ORDER BY email")?;
+    let mut stmt =
+        conn.prepare("SELECT email FROM customer_emails WHERE customer_id = ?1 AND email != ?2 ORDER BY email")?;
     let aliases = stmt.query_map(params![id, email], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     Ok(Some(Customer { id, email, name, aliases }))
 }

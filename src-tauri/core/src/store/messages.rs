@@ -23,7 +23,11 @@ impl Direction {
 }
 
 pub fn hash_exists(conn: &Connection, hash: &str) -> Result<bool> {
-    Ok(conn.query_row("SELECT 1 FROM messages WHERE hash = ?1", [hash], |_| Ok(())).optional()?.is_some())
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM messages WHERE hash = ?1")?
+        .query_row([hash], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 pub struct Placement<'a> {
@@ -36,43 +40,39 @@ pub struct Placement<'a> {
 
 /// Stores `m` with its raw bytes already zstd-compressed (`compressed`, see `compress_raw`).
 pub fn insert(conn: &Connection, m: &ParsedMessage, compressed: &[u8], at: &Placement<'_>) -> Result<i64> {
-    conn.execute(
-        "INSERT OR IGNORE INTO raw_messages (hash, size, zstd) VALUES (?1, ?2, ?3)",
-        params![m.hash, m.normalized.len() as i64, compressed],
-    )?;
-    conn.execute(
+    conn.prepare_cached("INSERT OR IGNORE INTO raw_messages (hash, size, zstd) VALUES (?1, ?2, ?3)")?
+        .execute(params![m.hash, m.normalized.len() as i64, compressed])?;
+    conn.prepare_cached(
         "INSERT INTO messages (message_id, hash, case_id, direction, from_email, from_name, to_emails, subject,
             normalized_subject, date_ms, in_reply_to, refs, body_text, body_html, attachments, automated,
             unreadable, parse_error, imported_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-        params![
-            m.message_id,
-            m.hash,
-            at.case_id,
-            at.direction.as_str(),
-            m.from_email,
-            m.from_name,
-            serde_json::to_string(&m.to).unwrap_or_else(|_| "[]".into()),
-            m.subject,
-            at.normalized_subject,
-            at.date_ms,
-            m.in_reply_to,
-            serde_json::to_string(&m.references).unwrap_or_else(|_| "[]".into()),
-            m.body_text,
-            m.body_html,
-            serde_json::to_string(&m.attachments).unwrap_or_else(|_| "[]".into()),
-            m.automated,
-            m.unreadable.is_some(),
-            m.unreadable,
-            at.imported_ms,
-        ],
-    )?;
+    )?
+    .execute(params![
+        m.message_id,
+        m.hash,
+        at.case_id,
+        at.direction.as_str(),
+        m.from_email,
+        m.from_name,
+        serde_json::to_string(&m.to).unwrap_or_else(|_| "[]".into()),
+        m.subject,
+        at.normalized_subject,
+        at.date_ms,
+        m.in_reply_to,
+        serde_json::to_string(&m.references).unwrap_or_else(|_| "[]".into()),
+        m.body_text,
+        m.body_html,
+        serde_json::to_string(&m.attachments).unwrap_or_else(|_| "[]".into()),
+        m.automated,
+        m.unreadable.is_some(),
+        m.unreadable,
+        at.imported_ms,
+    ])?;
     let id = conn.last_insert_rowid();
     let sender = format!("{} {}", m.from_name, m.from_email);
-    conn.execute(
-        "INSERT INTO messages_fts (rowid, subject, body, sender) VALUES (?1, ?2, ?3, ?4)",
-        params![id, m.subject, m.body_text, sender],
-    )?;
+    conn.prepare_cached("INSERT INTO messages_fts (rowid, subject, body, sender) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![id, m.subject, m.body_text, sender])?;
     Ok(id)
 }
 
@@ -107,7 +107,13 @@ pub fn case_of_any(conn: &Connection, ids: &[&str], customer_email: &str) -> Res
 
 /// Gmail-style fallback: the latest case of this customer with the same normalized subject within
 /// `window_ms` of `date_ms`.
-pub fn case_by_subject(conn: &Connection, normalized_subject: &str, customer_email: &str, date_ms: i64, window_ms: i64) -> Result<Option<String>> {
+pub fn case_by_subject(
+    conn: &Connection,
+    normalized_subject: &str,
+    customer_email: &str,
+    date_ms: i64,
+    window_ms: i64,
+) -> Result<Option<String>> {
     if normalized_subject.is_empty() || customer_email.is_empty() {
         return Ok(None);
     }
@@ -173,9 +179,8 @@ pub fn for_case(conn: &Connection, case_id: &str) -> Result<Vec<StoredMessage>> 
 /// The original bytes of a message (normalized line endings), decompressed.
 pub fn raw(conn: &Connection, hash: &str) -> Result<Option<Vec<u8>>> {
     let Some((size, blob)) = conn
-        .query_row("SELECT size, zstd FROM raw_messages WHERE hash = ?1", [hash], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
-        })
+        .prepare_cached("SELECT size, zstd FROM raw_messages WHERE hash = ?1")?
+        .query_row([hash], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
         .optional()?
     else {
         return Ok(None);
@@ -188,5 +193,5 @@ pub fn raw(conn: &Connection, hash: &str) -> Result<Option<Vec<u8>>> {
 }
 
 pub fn count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM messages", [], |r| r.get(0))?)
+    Ok(conn.prepare_cached("SELECT count(*) FROM messages")?.query_row([], |r| r.get(0))?)
 }

@@ -40,11 +40,19 @@ mod tests {
         apply(&mut conn).unwrap();
         let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(v, latest());
-        for table in ["messages", "raw_messages", "cases", "customers", "customer_emails", "orders",
-                      "case_notes", "settings", "messages_fts"] {
-            let n: i64 = conn
-                .query_row("SELECT count(*) FROM sqlite_master WHERE name = ?1", [table], |r| r.get(0))
-                .unwrap();
+        for table in [
+            "messages",
+            "raw_messages",
+            "cases",
+            "customers",
+            "customer_emails",
+            "orders",
+            "case_notes",
+            "settings",
+            "messages_fts",
+        ] {
+            let n: i64 =
+                conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = ?1", [table], |r| r.get(0)).unwrap();
             assert_eq!(n, 1, "table {table} missing");
         }
         let strict: i64 = conn

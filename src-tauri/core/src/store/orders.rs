@@ -24,13 +24,20 @@ pub enum Upsert {
 
 pub fn upsert(conn: &Connection, customer_id: i64, o: &Order) -> Result<Upsert> {
     let existing = conn
-        .query_row(
+        .prepare_cached(
             "SELECT customer_id, product, amount_minor, currency, purchased_ms, refunded_ms
              FROM orders WHERE source = ?1 AND order_id = ?2",
-            params![o.source, o.order_id],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?,
-                    r.get::<_, i64>(4)?, r.get::<_, Option<i64>>(5)?)),
-        )
+        )?
+        .query_row(params![o.source, o.order_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, Option<i64>>(5)?,
+            ))
+        })
         .optional()?;
     let incoming = (customer_id, o.product.clone(), o.amount_minor, o.currency.clone(), o.purchased_ms, o.refunded_ms);
     let outcome = match existing {
@@ -38,14 +45,23 @@ pub fn upsert(conn: &Connection, customer_id: i64, o: &Order) -> Result<Upsert> 
         Some(_) => Upsert::Updated,
         None => Upsert::Inserted,
     };
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO orders (source, order_id, customer_id, product, amount_minor, currency, purchased_ms, refunded_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT(source, order_id) DO UPDATE SET
            customer_id = excluded.customer_id, product = excluded.product, amount_minor = excluded.amount_minor,
            currency = excluded.currency, purchased_ms = excluded.purchased_ms, refunded_ms = excluded.refunded_ms",
-        params![o.source, o.order_id, customer_id, o.product, o.amount_minor, o.currency, o.purchased_ms, o.refunded_ms],
-    )?;
+    )?
+    .execute(params![
+        o.source,
+        o.order_id,
+        customer_id,
+        o.product,
+        o.amount_minor,
+        o.currency,
+        o.purchased_ms,
+        o.refunded_ms
+    ])?;
     Ok(outcome)
 }
 

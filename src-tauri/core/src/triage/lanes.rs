@@ -1,6 +1,8 @@
 //! Every lane and queue decision lives here: which lane a case goes to, how sure we are (score),
 //! the reasons shown to the owner, and how each queue is filtered and ordered.
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -77,7 +79,11 @@ impl QueueName {
             QueueName::Assistant => rows.sort_by(|a, b| {
                 (a.score < 0.0)
                     .cmp(&(b.score < 0.0))
-                    .then(a.last_inbound_ms.unwrap_or(a.last_message_ms).cmp(&b.last_inbound_ms.unwrap_or(b.last_message_ms)))
+                    .then(
+                        a.last_inbound_ms
+                            .unwrap_or(a.last_message_ms)
+                            .cmp(&b.last_inbound_ms.unwrap_or(b.last_message_ms)),
+                    )
                     .then(a.id.cmp(&b.id))
             }),
             QueueName::Waiting | QueueName::Done | QueueName::All => {
@@ -91,7 +97,14 @@ fn money(minor: i64, currency: &str) -> String {
     let sign = if minor < 0 { "-" } else { "" };
     let units = minor.abs() / 100;
     let cents = minor.abs() % 100;
-    let grouped = units.to_string().as_bytes().rchunks(3).rev().map(|c| std::str::from_utf8(c).unwrap_or("")).collect::<Vec<_>>().join(",");
+    let grouped = units
+        .to_string()
+        .as_bytes()
+        .rchunks(3)
+        .rev()
+        .map(|c| std::str::from_utf8(c).unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join(",");
     let symbol = match currency {
         "USD" => "$",
         "EUR" => "€",
@@ -110,6 +123,30 @@ fn ordinal(n: usize) -> String {
         5 => "Fifth".into(),
         n => format!("{n}th"),
     }
+}
+
+/// Reasons in order of importance. One quoted sentence backs one reason only.
+#[derive(Default)]
+struct Reasons {
+    lines: Vec<String>,
+    quoted: HashSet<String>,
+}
+
+impl Reasons {
+    fn quote(&mut self, label: &str, evidence: Option<&Evidence>) {
+        if let Some(e) = evidence.filter(|e| self.quoted.insert(e.quote.clone())) {
+            self.lines.push(format!("{label}: “{}”", e.quote));
+        }
+    }
+
+    fn push(&mut self, line: String) {
+        self.lines.push(line);
+    }
+}
+
+fn value_reason(v: &crate::store::orders::Value) -> String {
+    let plural = if v.orders == 1 { "" } else { "s" };
+    format!("{} order{plural}, {} lifetime", v.orders, money(v.lifetime_minor, &v.currency))
 }
 
 fn strongest(evidence: &[Evidence], signal: Signal) -> Option<&Evidence> {
@@ -141,7 +178,8 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
 
     // Messages since our last reply are the ones still waiting for an answer.
     let last_reply = f.messages.iter().rposition(|m| m.direction == Direction::Outbound);
-    let unanswered = f.messages[last_reply.map_or(0, |i| i + 1)..].iter().filter(|m| m.direction == Direction::Inbound).count();
+    let unanswered =
+        f.messages[last_reply.map_or(0, |i| i + 1)..].iter().filter(|m| m.direction == Direction::Inbound).count();
     let evidence: Vec<Evidence> = inbound
         .iter()
         .filter(|m| !m.automated)
@@ -156,45 +194,35 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
     let v = &f.value;
     let valuable = v.lifetime_minor >= f.thresholds.valuable_lifetime_minor || v.orders >= f.thresholds.valuable_orders;
 
-    let mut reasons = Vec::new();
-    let quote = |label: &str, e: &Evidence| format!("{label}: “{}”", e.quote);
-    if let Some(e) = strongest(&evidence, Signal::Chargeback) {
-        reasons.push(quote("Threatens a dispute or legal step", e));
-    }
-    if let Some(e) = strongest(&evidence, Signal::ThreatPublic) {
-        reasons.push(quote("Threatens to go public", e));
-    }
+    let mut reasons = Reasons::default();
+    reasons.quote("Threatens a dispute or legal step", strongest(&evidence, Signal::Chargeback));
+    reasons.quote("Threatens to go public", strongest(&evidence, Signal::ThreatPublic));
     if unanswered >= 2 {
         reasons.push(format!("{} message with no reply", ordinal(unanswered)));
     }
-    if let Some(e) = strongest(&evidence, Signal::Anger) {
-        reasons.push(quote("Angry", e));
-    }
+    reasons.quote("Angry", strongest(&evidence, Signal::Anger));
 
     let angry = dispute >= 0.6 || threat >= 0.5 || anger >= 0.5 || (anger >= 0.3 && unanswered >= 2);
     if angry {
         let score = 2.0 + dispute + threat + anger + 0.2 * unanswered as f64;
         if valuable {
-            reasons.push(format!("{} orders, {} lifetime", v.orders, money(v.lifetime_minor, &v.currency)));
+            reasons.push(value_reason(v));
         }
-        return Assessment { lane: Lane::OwnerAngry, score, reasons };
+        return Assessment { lane: Lane::OwnerAngry, score, reasons: reasons.lines };
     }
 
-    let mut reasons = Vec::new();
-    if let Some(e) = strongest(&evidence, Signal::SpecialRequest) {
-        reasons.push(quote("Special request", e));
-    }
-    if let Some(e) = strongest(&evidence, Signal::Praise) {
-        reasons.push(quote("Praise", e));
-    }
+    let mut reasons = Reasons::default();
+    reasons.quote("Special request", strongest(&evidence, Signal::SpecialRequest));
+    reasons.quote("Praise", strongest(&evidence, Signal::Praise));
     if v.orders > 0 {
-        reasons.push(format!("{} order{}, {} lifetime", v.orders, if v.orders == 1 { "" } else { "s" }, money(v.lifetime_minor, &v.currency)));
+        reasons.push(value_reason(v));
     }
     let excellent = (valuable && (praise >= 0.3 || request >= 0.3)) || (request >= 0.6 && praise >= 0.3);
     if excellent {
         let score = 1.0 + request + praise + (v.lifetime_minor as f64 / 100_000.0).min(0.9);
-        return Assessment { lane: Lane::OwnerExcellent, score, reasons };
+        return Assessment { lane: Lane::OwnerExcellent, score, reasons: reasons.lines };
     }
+    let mut reasons = reasons.lines;
     if unanswered >= 2 {
         reasons.insert(0, format!("{} message with no reply", ordinal(unanswered)));
     }

@@ -1,6 +1,10 @@
 //! Evidence finders. Each returns the phrases it matched, taken from the customer's own words:
 //! quoted replies (`>` lines, "On … wrote:" blocks, forwarded parts) are cut off first.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 /// A kind of evidence, with the sentence a person reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Signal {
@@ -35,7 +39,6 @@ const PHRASES: &[(&str, Signal, f64)] = &[
     ("want my money back", Signal::Anger, 0.5),
     ("waste of money", Signal::Anger, 0.5),
     ("never again", Signal::Anger, 0.3),
-    ("great job", Signal::Anger, 0.0), // sarcasm only with other anger; weight comes from context
     ("inaceptable", Signal::Anger, 0.5),
     ("estafa", Signal::Anger, 0.6),
     ("vergonzoso", Signal::Anger, 0.5),
@@ -146,13 +149,30 @@ pub fn own_words(body: &str) -> String {
     out.join("\n")
 }
 
+/// The sentence around `start..end`, whitespace folded. Mail is hard-wrapped, so a single line
+/// break is not a sentence end; a blank line is. Long sentences are cut around the phrase.
 fn sentence_around(text: &str, start: usize, end: usize) -> String {
-    let is_stop = |c: char| matches!(c, '.' | '!' | '?' | '\n');
-    let from = text[..start].rfind(is_stop).map(|i| i + 1).unwrap_or(0);
-    let to = text[end..].find(is_stop).map(|i| end + i + 1).unwrap_or(text.len());
-    let s = text[from..to].split_whitespace().collect::<Vec<_>>().join(" ");
-    let s = s.trim_end_matches(['.', '\n']).to_string();
-    if s.chars().count() > 140 { format!("{}…", s.chars().take(139).collect::<String>()) } else { s }
+    const MAX: usize = 140;
+    let ends_sentence = |s: &str, i: usize| {
+        let c = s.as_bytes()[i];
+        matches!(c, b'.' | b'!' | b'?') || (c == b'\n' && s[i + 1..].starts_with('\n'))
+    };
+    let from = (0..start).rev().find(|&i| text.is_char_boundary(i) && ends_sentence(text, i)).map_or(0, |i| i + 1);
+    let to = (end..text.len()).find(|&i| text.is_char_boundary(i) && ends_sentence(text, i)).unwrap_or(text.len());
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let sentence: Vec<char> = fold(&text[from..to]).chars().collect();
+    if sentence.len() <= MAX {
+        return sentence.into_iter().collect();
+    }
+    // Where the phrase starts in the folded sentence, then a window of MAX characters around it.
+    let prefix = &text[from..start];
+    let at =
+        fold(prefix).chars().count() + usize::from(!prefix.trim().is_empty() && prefix.ends_with(char::is_whitespace));
+    let phrase_len = fold(&text[start..end]).chars().count();
+    let lo = at.saturating_sub(MAX.saturating_sub(phrase_len) / 2).min(sentence.len() - MAX);
+    let hi = lo + MAX;
+    let window: String = sentence[lo..hi].iter().collect();
+    format!("{}{}{}", if lo > 0 { "…" } else { "" }, window.trim(), if hi < sentence.len() { "…" } else { "" })
 }
 
 fn boundary(text: &str, start: usize, end: usize) -> bool {
@@ -163,18 +183,27 @@ fn boundary(text: &str, start: usize, end: usize) -> bool {
 
 /// Every phrase found in `text` (the customer's own words), strongest first per signal.
 pub fn find(text: &str) -> Vec<Evidence> {
+    // All phrases in one pass over the text (one automaton, built once).
+    static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::new(PHRASES.iter().map(|(phrase, _, _)| phrase)).expect("the phrase list is a valid automaton")
+    });
     let lower = text.to_lowercase();
     // Byte offsets in `lower` match `text` only when lower-casing keeps lengths; else quote `lower`.
     let source = if lower.len() == text.len() { text } else { &lower };
-    let mut found = Vec::new();
-    for &(phrase, signal, weight) in PHRASES {
-        if weight == 0.0 {
-            continue;
-        }
-        if let Some(start) = lower.match_indices(phrase).map(|(i, _)| i).find(|&i| boundary(&lower, i, i + phrase.len())) {
-            found.push(Evidence { signal, weight, quote: sentence_around(source, start, start + phrase.len()) });
+    let mut first_match: Vec<Option<(usize, usize)>> = vec![None; PHRASES.len()];
+    for m in MATCHER.find_overlapping_iter(&lower) {
+        let slot = &mut first_match[m.pattern().as_usize()];
+        if slot.is_none() && boundary(&lower, m.start(), m.end()) {
+            *slot = Some((m.start(), m.end()));
         }
     }
+    let mut found: Vec<Evidence> = PHRASES
+        .iter()
+        .zip(first_match)
+        .filter_map(|(&(_, signal, weight), at)| {
+            at.map(|(start, end)| Evidence { signal, weight, quote: sentence_around(source, start, end) })
+        })
+        .collect();
     if let Some(e) = shouting(text) {
         found.push(e);
     }
@@ -193,7 +222,13 @@ fn shouting(text: &str) -> Option<Evidence> {
         weight: 0.4,
         quote: text
             .lines()
-            .find(|l| l.contains("!!!") || l.split_whitespace().filter(|w| w.len() >= 3 && w.chars().all(|c| !c.is_lowercase() && c.is_alphabetic())).count() >= 1)
+            .find(|l| {
+                l.contains("!!!")
+                    || l.split_whitespace()
+                        .filter(|w| w.len() >= 3 && w.chars().all(|c| !c.is_lowercase() && c.is_alphabetic()))
+                        .count()
+                        >= 1
+            })
             .map(|l| l.trim().chars().take(140).collect())
             .unwrap_or_default(),
     })
@@ -215,6 +250,27 @@ mod tests {
         let ev = find("Hello. I will file a chargeback with my bank on Friday. Bye");
         let cb = ev.iter().find(|e| e.signal == Signal::Chargeback).unwrap();
         assert_eq!(cb.quote, "I will file a chargeback with my bank on Friday");
+    }
+
+    #[test]
+    fn quotes_span_hard_wrapped_lines() {
+        let ev = find(
+            "Hello.\nI will be leaving one-star reviews on both\nTrustpilot and Google describing exactly what\nhappened to me.\n\nRegards",
+        );
+        let threat = ev.iter().find(|e| e.signal == Signal::ThreatPublic).unwrap();
+        assert_eq!(
+            threat.quote,
+            "I will be leaving one-star reviews on both Trustpilot and Google describing exactly what happened to me"
+        );
+    }
+
+    #[test]
+    fn long_sentences_are_cut_around_the_phrase() {
+        let long = format!("{} then I will file a chargeback {}", "word ".repeat(60), "more ".repeat(60));
+        let cb = find(&long).into_iter().find(|e| e.signal == Signal::Chargeback).unwrap();
+        assert!(cb.quote.contains("file a chargeback"), "{}", cb.quote);
+        assert!(cb.quote.starts_with('…') && cb.quote.ends_with('…'), "{}", cb.quote);
+        assert!(cb.quote.chars().count() <= 142);
     }
 
     #[test]

@@ -131,7 +131,12 @@ fn status_for(code: &str) -> StatusCode {
     }
 }
 
-async fn api_call(State(app): State<Arc<App>>, UrlPath(command): UrlPath<String>, headers: HeaderMap, body: Bytes) -> Response {
+async fn api_call(
+    State(app): State<Arc<App>>,
+    UrlPath(command): UrlPath<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if let Err(refused) = check_request(&app, &headers) {
         return refused;
     }
@@ -140,7 +145,9 @@ async fn api_call(State(app): State<Arc<App>>, UrlPath(command): UrlPath<String>
     } else {
         match serde_json::from_slice(&body) {
             Ok(v) => v,
-            Err(e) => return refuse(StatusCode::BAD_REQUEST, "bad_args", &format!("the request body is not JSON: {e}")),
+            Err(e) => {
+                return refuse(StatusCode::BAD_REQUEST, "bad_args", &format!("the request body is not JSON: {e}"));
+            }
         }
     };
     let result = tokio::task::spawn_blocking(move || {
