@@ -1,27 +1,13 @@
 // Clicking the first owner case shows its thread, reasons and customer.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { launchBrowser, openApp, screenshot, startKindly } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { useApp } from './harness.mjs';
 
 describe('case view', () => {
-  let server;
-  let browser;
-  let app;
-
-  before(async () => {
-    server = await startKindly();
-    browser = await launchBrowser();
-    app = await openApp(browser, server);
-  });
-
-  after(async () => {
-    if (app) await screenshot(app.page, 'case-view').catch(() => {});
-    await browser?.close();
-    await server?.stop();
-  });
+  const ctx = useApp('case-view');
 
   it('shows the thread, at least one reason and the customer with orders', async () => {
-    const { page } = app;
+    const { page } = ctx.app;
     const first = page.locator('[data-testid=case-row]').first();
     const caseId = await first.getAttribute('data-case-id');
     await first.click();
@@ -38,17 +24,17 @@ describe('case view', () => {
     assert.match(ltv, /\d/, `lifetime value looks like money: ${ltv}`);
 
     // What the UI shows matches the CLI's view of the case.
-    const detail = JSON.parse(await server.cli(['case', caseId, '--json']));
+    const detail = JSON.parse(await ctx.server.cli(['case', caseId, '--json']));
     const reasons = await view.locator('[data-testid=reasons] li').allInnerTexts();
     const expectedReasons = detail.reasons ?? detail.summary?.reasons;
     if (Array.isArray(expectedReasons)) assert.deepEqual(reasons.map((r) => r.trim()), expectedReasons);
   });
 
   it('keeps message text as text', async () => {
-    const { page } = app;
+    const { page } = ctx.app;
     // No element inside a message body came from mail markup.
     const injected = await page.locator('[data-testid=message] .plain script, [data-testid=message] .plain img').count();
     assert.equal(injected, 0);
-    assert.deepEqual(app.pageErrors, []);
+    assert.deepEqual(ctx.app.pageErrors, []);
   });
 });

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const run = promisify(execFile);
@@ -213,4 +214,23 @@ export async function eventually(fn, { timeout = 10_000, interval = 50, message 
     if (Date.now() > end) throw new Error(`timed out waiting for ${message}; last value: ${String(last)}`);
     await new Promise((r) => setTimeout(r, interval));
   }
+}
+
+/**
+ * Registers a spec's before/after hooks: a fresh Kindly, Chromium, and the app open on it; a
+ * screenshot named `name` at the end. The returned object gains `server`, `browser` and `app`.
+ */
+export function useApp(name, options) {
+  const ctx = {};
+  before(async () => {
+    ctx.server = await startKindly(options);
+    ctx.browser = await launchBrowser();
+    ctx.app = await openApp(ctx.browser, ctx.server);
+  });
+  after(async () => {
+    if (ctx.app) await screenshot(ctx.app.page, name).catch(() => {});
+    await ctx.browser?.close();
+    await ctx.server?.stop();
+  });
+  return ctx;
 }

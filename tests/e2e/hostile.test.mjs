@@ -1,34 +1,20 @@
 // Hostile mail (tests/fixtures/hostile.mbox): scripts, event handlers,
 // javascript: links, remote images and iframes must neither run nor reach
-// the network, and clicking a link must not navigate the app.
+// the network, and clicking a link must not navigate the ctx.app.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
-import { foreignRequests, hostileMbox, launchBrowser, openApp, screenshot, startKindly } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { foreignRequests, hostileMbox, openApp, screenshot, useApp } from './harness.mjs';
 
 const CSP_META =
   `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">`;
 
 describe('hostile mail', () => {
-  let server;
-  let browser;
-  let app;
-
-  before(async () => {
-    server = await startKindly();
-    browser = await launchBrowser();
-    app = await openApp(browser, server);
-  });
-
-  after(async () => {
-    if (app) await screenshot(app.page, 'hostile').catch(() => {});
-    await browser?.close();
-    await server?.stop();
-  });
+  const ctx = useApp('hostile');
 
   it('opens the hostile message and shows its HTML sandboxed', async () => {
-    const { page } = app;
-    const found = JSON.parse(await server.cli(['search', 'Invoice overdue', '--json']));
+    const { page } = ctx.app;
+    const found = JSON.parse(await ctx.server.cli(['search', 'Invoice overdue', '--json']));
     const target = found.find((h) => h.from_email === 'mallory@evil.example');
     assert.ok(target, 'the CLI finds the hostile message');
     const caseId = target.case_id;
@@ -65,14 +51,14 @@ describe('hostile mail', () => {
     });
     assert.equal(inFrame.pwned, 'undefined', 'nothing ran in the frame');
     assert.equal(inFrame.href, 'about:srcdoc', 'the frame did not navigate');
-    assert.ok(page.url().startsWith(server.origin + '/'), `the app did not navigate: ${page.url()}`);
+    assert.ok(page.url().startsWith(ctx.server.origin + '/'), `the app did not navigate: ${page.url()}`);
     assert.equal(page.context().pages().length, 1, 'no window was opened');
   });
 
   it('sent no request to any host but 127.0.0.1', async () => {
-    assert.deepEqual(foreignRequests(app.requests), []);
-    assert.ok(app.requests.some((u) => u.startsWith(server.origin + '/api/case')), 'the case was loaded');
-    assert.deepEqual(app.pageErrors, []);
+    assert.deepEqual(foreignRequests(ctx.app.requests), []);
+    assert.ok(ctx.app.requests.some((u) => u.startsWith(ctx.server.origin + '/api/case')), 'the case was loaded');
+    assert.deepEqual(ctx.app.pageErrors, []);
   });
 
   // The core sanitizes mail HTML; the UI's sandbox and CSP must hold on their
@@ -82,7 +68,7 @@ describe('hostile mail', () => {
     const raw = mbox.slice(mbox.indexOf('<!DOCTYPE html>'), mbox.indexOf('</html>') + '</html>'.length);
     assert.match(raw, /<script>window.__pwned=1<\/script>/);
 
-    const unsafe = await openApp(browser, server);
+    const unsafe = await openApp(ctx.browser, ctx.server);
     const { page } = unsafe;
     await page.route('**/api/case', async (route) => {
       const response = await route.fetch();

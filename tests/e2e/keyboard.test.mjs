@@ -1,31 +1,17 @@
 // Keyboard: j/k move through the list and open the case, / focuses search,
 // ? shows the shortcuts.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { launchBrowser, openApp, screenshot, startKindly } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { screenshot, useApp } from './harness.mjs';
 
 describe('keyboard', () => {
-  let server;
-  let browser;
-  let app;
-
-  before(async () => {
-    server = await startKindly();
-    browser = await launchBrowser();
-    app = await openApp(browser, server);
-  });
-
-  after(async () => {
-    if (app) await screenshot(app.page, 'keyboard').catch(() => {});
-    await browser?.close();
-    await server?.stop();
-  });
+  const ctx = useApp('keyboard');
 
   const openCaseId = (page) =>
     page.locator('[data-testid=case-view]').getAttribute('data-case-id', { timeout: 5000 }).catch(() => null);
 
   it('j j k opens the second case', async () => {
-    const { page } = app;
+    const { page } = ctx.app;
     const rows = page.locator('[data-testid=case-row]');
     await rows.first().waitFor();
     const ids = await rows.evaluateAll((r) => r.map((e) => e.getAttribute('data-case-id')));
@@ -43,7 +29,7 @@ describe('keyboard', () => {
   });
 
   it('/ focuses the search box and Escape leaves it', async () => {
-    const { page } = app;
+    const { page } = ctx.app;
     await page.keyboard.press('/');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'search');
     // Letters typed there are text, not shortcuts.
@@ -55,7 +41,7 @@ describe('keyboard', () => {
   });
 
   it('? toggles the shortcut help and g a goes to the assistant queue', async () => {
-    const { page } = app;
+    const { page } = ctx.app;
     await page.keyboard.press('?');
     await page.locator('[data-testid=help]').waitFor();
     await screenshot(page, 'keyboard-help');
@@ -72,6 +58,6 @@ describe('keyboard', () => {
     await page.waitForFunction(
       () => document.querySelector('[data-testid=queue-owner]')?.getAttribute('aria-current') === 'page',
     );
-    assert.deepEqual(app.pageErrors, []);
+    assert.deepEqual(ctx.app.pageErrors, []);
   });
 });

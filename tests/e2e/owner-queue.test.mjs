@@ -1,29 +1,15 @@
 // The app opens on the owner queue and shows exactly what the core triaged,
 // in the core's order, with the core's counts.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { launchBrowser, openApp, screenshot, startKindly } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { screenshot, useApp } from './harness.mjs';
 
 describe('owner queue', () => {
-  let server;
-  let browser;
-  let app;
-
-  before(async () => {
-    server = await startKindly();
-    browser = await launchBrowser();
-    app = await openApp(browser, server);
-  });
-
-  after(async () => {
-    if (app) await screenshot(app.page, 'owner-queue').catch(() => {});
-    await browser?.close();
-    await server?.stop();
-  });
+  const ctx = useApp('owner-queue');
 
   it('opens on the owner queue with the CLI’s cases in the CLI’s order', async () => {
-    const { page } = app;
-    const owner = JSON.parse(await server.cli(['queue', 'owner', '--json']));
+    const { page } = ctx.app;
+    const owner = JSON.parse(await ctx.server.cli(['queue', 'owner', '--json']));
     assert.ok(Array.isArray(owner), 'queue --json prints an array');
     assert.ok(owner.length > 0, 'the demo inbox has owner cases');
     for (const item of owner) assert.match(item.lane, /^owner-(excellent|angry)$/);
@@ -44,9 +30,9 @@ describe('owner queue', () => {
   });
 
   it('shows the CLI’s counts in the queue entries', async () => {
-    const { page } = app;
-    const owner = JSON.parse(await server.cli(['queue', 'owner', '--json']));
-    const assistant = JSON.parse(await server.cli(['queue', 'assistant', '--json']));
+    const { page } = ctx.app;
+    const owner = JSON.parse(await ctx.server.cli(['queue', 'owner', '--json']));
+    const assistant = JSON.parse(await ctx.server.cli(['queue', 'assistant', '--json']));
     const count = async (q) => Number(await page.innerText(`[data-testid=queue-${q}] [data-testid=count]`));
     assert.equal(await count('owner'), owner.length);
     assert.equal(await count('owner-excellent'), owner.filter((i) => i.lane === 'owner-excellent').length);
@@ -58,8 +44,8 @@ describe('owner queue', () => {
   });
 
   it('switches to the assistant queue and lists its cases', async () => {
-    const { page } = app;
-    const assistant = JSON.parse(await server.cli(['queue', 'assistant', '--json']));
+    const { page } = ctx.app;
+    const assistant = JSON.parse(await ctx.server.cli(['queue', 'assistant', '--json']));
     await page.click('[data-testid=queue-assistant]');
     await page.waitForFunction(
       (first) => document.querySelector('[data-testid=case-row]')?.getAttribute('data-case-id') === first,
@@ -75,7 +61,7 @@ describe('owner queue', () => {
   });
 
   it('raised no page errors and took the token out of the URL', async () => {
-    assert.deepEqual(app.pageErrors, []);
-    assert.ok(!app.page.url().includes('token='), `URL still carries the token: ${app.page.url()}`);
+    assert.deepEqual(ctx.app.pageErrors, []);
+    assert.ok(!ctx.app.page.url().includes('token='), `URL still carries the token: ${ctx.app.page.url()}`);
   });
 });

@@ -1,32 +1,18 @@
 // Search: a word from the demo inbox finds its message, the hit is
 // highlighted with <mark>, and clicking the hit opens the case.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { launchBrowser, openApp, screenshot, startKindly } from './harness.mjs';
+import { describe, it } from 'node:test';
+import { screenshot, useApp } from './harness.mjs';
 
 /** A word that is in the demo inbox (src-tauri/core/src/demo/inbox.mbox). */
 export const DEMO_WORD = process.env.KINDLY_E2E_SEARCH_WORD || 'Trustpilot';
 
 describe('search', () => {
-  let server;
-  let browser;
-  let app;
-
-  before(async () => {
-    server = await startKindly();
-    browser = await launchBrowser();
-    app = await openApp(browser, server);
-  });
-
-  after(async () => {
-    if (app) await screenshot(app.page, 'search').catch(() => {});
-    await browser?.close();
-    await server?.stop();
-  });
+  const ctx = useApp('search');
 
   it(`finds “${DEMO_WORD}” with highlighted hits`, async () => {
-    const { page } = app;
-    const expected = JSON.parse(await server.cli(['search', DEMO_WORD, '--json']));
+    const { page } = ctx.app;
+    const expected = JSON.parse(await ctx.server.cli(['search', DEMO_WORD, '--json']));
     assert.ok(expected.length >= 1, `the demo inbox mentions “${DEMO_WORD}”`);
 
     await page.fill('[data-testid=search]', DEMO_WORD);
@@ -47,7 +33,7 @@ describe('search', () => {
   });
 
   it('opens the case of a clicked hit', async () => {
-    const { page } = app;
+    const { page } = ctx.app;
     const hit = page.locator('[data-testid=search-hit]').first();
     const caseId = await hit.getAttribute('data-case-id');
     await hit.click();
@@ -58,12 +44,12 @@ describe('search', () => {
   });
 
   it('Escape leaves the search and brings the queue back', async () => {
-    const { page } = app;
+    const { page } = ctx.app;
     await page.focus('[data-testid=search]');
     await page.keyboard.press('Escape');
     await page.locator('[data-testid=case-row]').first().waitFor();
     assert.equal(await page.locator('[data-testid=search-hit]').count(), 0);
     assert.equal(await page.inputValue('[data-testid=search]'), '');
-    assert.deepEqual(app.pageErrors, []);
+    assert.deepEqual(ctx.app.pageErrors, []);
   });
 });
