@@ -17,7 +17,8 @@ echo "==> Rust: build binaries (CLI, desktop with the built UI embedded)"
 cargo build --workspace --bins --features kindly-desktop/custom-protocol
 
 echo "==> Rust: unit and end-to-end tests"
-cargo test --workspace --exclude kindly-desktop
+# Same packages and features as the build above, so no dependency is compiled twice.
+cargo test --workspace --features kindly-desktop/custom-protocol
 
 echo "==> Chromium: Playwright specs against kindly serve"
 (cd tests/e2e && npm test)

@@ -166,6 +166,11 @@ fn place(tx: &Transaction<'_>, msg: &ParsedMessage, zstd: &[u8], ours: &[String]
     let customer_name = if direction == Direction::Inbound { msg.from_name.as_str() } else { "" };
     let normalized_subject = thread::normalize_subject(&msg.subject);
 
+    // Known or new, the customer exists from their first message on; a name fills in when known.
+    let customer_id = match customer_email.as_str() {
+        "" => None,
+        email => Some(customers::ensure(tx, email, customer_name, now)?),
+    };
     let case_id = if msg.unreadable.is_some() {
         None
     } else {
@@ -176,10 +181,6 @@ fn place(tx: &Transaction<'_>, msg: &ParsedMessage, zstd: &[u8], ours: &[String]
         None => {
             let root = thread_root(msg);
             let id = new_case_id(tx, root, &msg.hash)?;
-            let customer_id = match customer_email.as_str() {
-                "" => None,
-                email => Some(customers::ensure(tx, email, customer_name, now)?),
-            };
             let subject = match (msg.unreadable.is_some(), msg.subject.is_empty()) {
                 (true, _) => "(unreadable message)",
                 (false, true) => "(no subject)",
@@ -201,9 +202,6 @@ fn place(tx: &Transaction<'_>, msg: &ParsedMessage, zstd: &[u8], ours: &[String]
             id
         }
     };
-    if direction == Direction::Inbound && !customer_email.is_empty() {
-        customers::ensure(tx, &customer_email, customer_name, now)?;
-    }
     messages::insert(
         tx,
         msg,

@@ -42,6 +42,14 @@ pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
     Ok(conn.prepare_cached("SELECT 1 FROM cases WHERE id = ?1")?.query_row([id], |_| Ok(())).optional()?.is_some())
 }
 
+/// What triage needs of a case beyond its messages: its customer and whether it is readable.
+pub fn triage_inputs(conn: &Connection, id: &str) -> Result<(Option<i64>, bool)> {
+    conn.prepare_cached("SELECT customer_id, unreadable FROM cases WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| Error::CaseNotFound(id.to_string()))
+}
+
 /// The customer address of case `id`, if the case exists.
 pub fn customer_email(conn: &Connection, id: &str) -> Result<Option<String>> {
     Ok(conn

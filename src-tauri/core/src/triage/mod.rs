@@ -49,13 +49,13 @@ pub struct Assessment {
 
 /// Recomputes and stores the lane, score and reasons of one case.
 pub fn retriage(conn: &Connection, case_id: &str, thresholds: Thresholds) -> Result<Assessment> {
-    let case = cases::get(conn, case_id)?;
+    let (customer_id, unreadable) = cases::triage_inputs(conn, case_id)?;
     let msgs = messages::for_case(conn, case_id)?;
-    let value = match case.customer_id {
+    let value = match customer_id {
         Some(id) => orders::value(&orders::for_customer(conn, id)?),
         None => orders::Value::default(),
     };
-    let assessment = lanes::assess(&Facts { messages: &msgs, value, unreadable: case.unreadable, thresholds });
+    let assessment = lanes::assess(&Facts { messages: &msgs, value, unreadable, thresholds });
     cases::set_triage(conn, case_id, assessment.lane.as_str(), assessment.score, &assessment.reasons)?;
     Ok(assessment)
 }
