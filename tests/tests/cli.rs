@@ -121,3 +121,13 @@ fn errors_go_to_stderr_with_a_non_zero_exit() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--db"));
 }
+
+#[test]
+fn a_demo_customer_writing_from_work_has_her_history_in_view() {
+    let (_dir, db) = demo_db();
+    let all = kindly_json(&db, &["queue", "all", "--json"]);
+    let row = all.as_array().unwrap().iter().find(|r| r["customer_email"] == "r.adeyemi@brightlane.example").unwrap();
+    let case = kindly_json(&db, &["case", row["case_id"].as_str().unwrap(), "--json"]);
+    assert_eq!(case["customer"]["email"], "rachel.adeyemi@example.com");
+    assert!(case["customer"]["orders"].as_array().unwrap().len() >= 4, "{}", case["customer"]);
+}

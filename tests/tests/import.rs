@@ -207,3 +207,44 @@ fn a_missing_file_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("/nonexistent/inbox.mbox"), "{err}");
 }
+
+#[test]
+fn a_new_address_naming_the_customers_known_one_becomes_their_alias() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let csv = dir.path().join("orders.csv");
+    std::fs::write(
+        &csv,
+        "order_id,email,name,product,amount,currency,purchased_at,refunded_at\n\
+         QM-1,ann.lee@home.example,Ann Lee,Story Structure Masterclass,149.00,USD,2026-08-20T14:03:00Z,\n",
+    )
+    .unwrap();
+    kindly_ok(&db, &["import-orders", "--csv", csv.to_str().unwrap()]);
+    let mbox = dir.path().join("in.mbox");
+    let msg = |from: &str, id: &str| {
+        format!(
+            "From: {from}\nTo: support@quillmark.example\nSubject: Workshop for my team\nDate: Mon, 16 Nov 2026 09:00:00 +0000\n\
+             Message-ID: <{id}@work.example>\n\nHi! I bought under my personal address (ann.lee@home.example).\n"
+        )
+    };
+    let msgs = [
+        kindly_tests::synth::Message { bytes: msg("Ann Lee <ann@work.example>", "a").into_bytes() },
+        // Someone else naming Ann's address is not Ann.
+        kindly_tests::synth::Message { bytes: msg("Mallory <mallory@evil.example>", "b").into_bytes() },
+    ];
+    kindly_tests::synth::write_mbox(&mbox, &msgs).unwrap();
+    kindly_ok(&db, &["import", "--mbox", mbox.to_str().unwrap()]);
+
+    let all = kindly_tests::kindly_json(&db, &["queue", "all", "--json"]);
+    let case_of = |email: &str| {
+        let row = all.as_array().unwrap().iter().find(|r| r["customer_email"] == email).unwrap();
+        kindly_tests::kindly_json(&db, &["case", row["case_id"].as_str().unwrap(), "--json"])
+    };
+    let ann = case_of("ann@work.example");
+    assert_eq!(ann["customer"]["email"], "ann.lee@home.example");
+    assert_eq!(ann["customer"]["aliases"], json!(["ann@work.example"]));
+    assert_eq!(ann["customer"]["orders"].as_array().unwrap().len(), 1);
+    let mallory = case_of("mallory@evil.example");
+    assert_eq!(mallory["customer"]["email"], "mallory@evil.example");
+    assert!(mallory["customer"]["orders"].as_array().unwrap().is_empty());
+}

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::store::messages::{self, Direction, Placement, RawCompressor};
 use crate::store::{Store, cases, customers, settings};
 use crate::time::{DAY_MS, now_ms};
-use crate::triage::{self, Thresholds};
+use crate::triage::{self, Thresholds, signals};
 
 /// Messages parsed before each commit: large enough to amortize the transaction, small enough that
 /// a crash repeats little work.
@@ -166,6 +166,9 @@ fn place(tx: &Transaction<'_>, msg: &ParsedMessage, zstd: &[u8], ours: &[String]
     let customer_name = if direction == Direction::Inbound { msg.from_name.as_str() } else { "" };
     let normalized_subject = thread::normalize_subject(&msg.subject);
 
+    if direction == Direction::Inbound {
+        link_mentioned_address(tx, msg)?;
+    }
     // Known or new, the customer exists from their first message on; a name fills in when known.
     let customer_id = match customer_email.as_str() {
         "" => None,
@@ -232,6 +235,36 @@ fn find_case(
         return Ok(Some(id));
     }
     messages::case_by_subject(tx, normalized_subject, customer_email, date_ms, SUBJECT_WINDOW_MS)
+}
+
+/// A customer writing from a new address often names the one they bought with ("my orders are
+/// under ann@home.example"). When that address belongs to a customer with the sender's own name,
+/// the new address becomes their alias, so their history is in front of whoever replies.
+fn link_mentioned_address(tx: &Transaction<'_>, msg: &ParsedMessage) -> Result<()> {
+    let name = msg.from_name.trim();
+    if name.is_empty() || msg.from_email.is_empty() || customers::find(tx, &msg.from_email)?.is_some() {
+        return Ok(());
+    }
+    for mentioned in mentioned_addresses(&signals::own_words(&msg.body_text)) {
+        if mentioned == msg.from_email {
+            continue;
+        }
+        if let Some(id) = customers::find(tx, &mentioned)?
+            && customers::name(tx, id)?.is_some_and(|known| known.trim().eq_ignore_ascii_case(name))
+        {
+            return customers::link_alias(tx, &msg.from_email, id);
+        }
+    }
+    Ok(())
+}
+
+/// Email addresses written in a text, lower-cased.
+fn mentioned_addresses(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | '"' | '\''))
+        .map(|w| w.trim_matches(|c: char| matches!(c, '.' | ':' | '!' | '?')))
+        .filter(|w| w.split_once('@').is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.')))
+        .map(str::to_ascii_lowercase)
+        .collect()
 }
 
 fn thread_root(msg: &ParsedMessage) -> &str {

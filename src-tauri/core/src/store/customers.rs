@@ -30,6 +30,17 @@ pub fn find(conn: &Connection, email: &str) -> Result<Option<i64>> {
         .optional()?)
 }
 
+/// Records `alias` as another address of `customer_id` (no-op if already known).
+pub fn link_alias(conn: &Connection, alias: &str, customer_id: i64) -> Result<()> {
+    conn.prepare_cached("INSERT OR IGNORE INTO customer_emails (email, customer_id) VALUES (?1, ?2)")?
+        .execute(params![alias.trim().to_ascii_lowercase(), customer_id])?;
+    Ok(())
+}
+
+pub fn name(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn.prepare_cached("SELECT name FROM customers WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?)
+}
+
 pub struct Customer {
     pub id: i64,
     pub email: String,
