@@ -28,6 +28,11 @@ pub fn typescript() -> String {
         SearchArgs::decl(),
         SearchResult::decl(),
         SearchHit::decl(),
+        Correction::decl(),
+        SetLaneArgs::decl(),
+        CorrectArgs::decl(),
+        ReviewArgs::decl(),
+        TriageSettings::decl(),
     ];
     let mut out = String::from(
         "// Generated from kindly-core's contract (src-tauri/core/src/api). Do not edit: run\n\

@@ -4,6 +4,8 @@ use super::types::*;
 use crate::error::{Error, Result};
 use crate::mail::sanitize::sanitize_html;
 use crate::store::{Store, cases, customers, messages, orders, search, settings};
+use crate::time::now_ms;
+use crate::triage;
 
 pub fn app_info(store: &mut Store, _: Empty) -> Result<AppInfo> {
     let conn = store.conn();
@@ -27,6 +29,7 @@ pub fn queue_counts(store: &mut Store, _: Empty) -> Result<QueueCounts> {
         waiting: n(QueueName::Waiting)?,
         done: n(QueueName::Done)?,
         all: n(QueueName::All)?,
+        review: n(QueueName::Review)?,
     })
 }
 
@@ -55,6 +58,15 @@ fn queue_item(c: cases::CaseRow) -> QueueItem {
         last_message_ms: c.last_message_ms,
         message_count: c.message_count as u32,
         unreadable: c.unreadable,
+        suggested_lane: Lane::parse(&c.suggested_lane).unwrap_or(Lane::Assistant),
+        lane_manual: c.lane_manual,
+        tags: c.tags,
+        reviewed: c.reviewed,
+        corrections: c
+            .corrections
+            .iter()
+            .filter_map(|x| serde_json::from_value(serde_json::Value::String(x.clone())).ok())
+            .collect(),
     }
 }
 
@@ -148,4 +160,39 @@ pub fn search(store: &mut Store, args: SearchArgs) -> Result<SearchResult> {
         })
         .collect();
     Ok(SearchResult { hits })
+}
+
+pub fn set_lane(store: &mut Store, args: SetLaneArgs) -> Result<CaseDetail> {
+    store.write(|tx| cases::set_manual_lane(tx, &args.case_id, args.lane.map(Lane::as_str)))?;
+    case(store, CaseArgs { case_id: args.case_id })
+}
+
+pub fn correct_triage(store: &mut Store, args: CorrectArgs) -> Result<CaseDetail> {
+    store.write(|tx| {
+        cases::get(tx, &args.case_id)?;
+        cases::set_correction(tx, &args.case_id, args.correction.as_str(), args.on, now_ms())?;
+        triage::retriage(tx, &args.case_id, TriageSettings::load(tx)?).map(|_| ())
+    })?;
+    case(store, CaseArgs { case_id: args.case_id })
+}
+
+pub fn review_confirm(store: &mut Store, args: ReviewArgs) -> Result<QueueCounts> {
+    store.write(|tx| {
+        let row = cases::get(tx, &args.case_id)?;
+        // Moving a case away from triage's suggestion is a manual lane; confirming it is not.
+        if args.lane.as_str() != row.suggested_lane {
+            cases::set_manual_lane(tx, &args.case_id, Some(args.lane.as_str()))?;
+        }
+        cases::mark_reviewed(tx, &args.case_id)
+    })?;
+    queue_counts(store, Empty {})
+}
+
+pub fn triage_settings(store: &mut Store, _: Empty) -> Result<TriageSettings> {
+    TriageSettings::load(store.conn())
+}
+
+pub fn set_triage_settings(store: &mut Store, args: TriageSettings) -> Result<TriageSettings> {
+    store.write(|tx| args.save(tx))?;
+    Ok(args)
 }

@@ -57,4 +57,9 @@ commands! {
     queue(QueueArgs) -> QueueResult;
     case(CaseArgs) -> CaseDetail;
     search(SearchArgs) -> SearchResult;
+    set_lane(SetLaneArgs) -> CaseDetail;
+    correct_triage(CorrectArgs) -> CaseDetail;
+    review_confirm(ReviewArgs) -> QueueCounts;
+    triage_settings(Empty) -> TriageSettings;
+    set_triage_settings(TriageSettings) -> TriageSettings;
 }

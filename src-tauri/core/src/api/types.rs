@@ -4,7 +4,46 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use crate::triage::{Lane, QueueName};
+pub use crate::triage::{Lane, QueueName, TriageSettings};
+
+/// The owner telling triage it was wrong about a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum Correction {
+    NotAngry,
+    NotExcellent,
+}
+
+impl Correction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Correction::NotAngry => "not-angry",
+            Correction::NotExcellent => "not-excellent",
+        }
+    }
+}
+
+/// Put a case in a lane by hand (it sticks), or `null` to hand it back to triage.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SetLaneArgs {
+    pub case_id: String,
+    pub lane: Option<Lane>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CorrectArgs {
+    pub case_id: String,
+    pub correction: Correction,
+    /// `false` takes the correction back.
+    pub on: bool,
+}
+
+/// Review mode: the owner confirms the case's lane, or moves it, in one step.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ReviewArgs {
+    pub case_id: String,
+    pub lane: Lane,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -52,6 +91,8 @@ pub struct QueueCounts {
     pub waiting: u32,
     pub done: u32,
     pub all: u32,
+    /// New cases the owner has not reviewed yet.
+    pub review: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -77,6 +118,14 @@ pub struct QueueItem {
     pub message_count: u32,
     pub unreadable: bool,
     pub snippet: String,
+    /// Triage's lane, even where a person chose another (`lane_manual`).
+    pub suggested_lane: Lane,
+    pub lane_manual: bool,
+    /// `auto-reply`, `spam`.
+    pub tags: Vec<String>,
+    /// The owner has seen it in review.
+    pub reviewed: bool,
+    pub corrections: Vec<Correction>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -46,11 +46,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show one case.
+    /// Show one case; with --lane, put it in that lane first (a lane set by hand sticks).
     Case {
         id: String,
         #[arg(long)]
         json: bool,
+        /// owner-excellent, owner-angry or assistant; `auto` hands the case back to triage.
+        #[arg(long)]
+        lane: Option<String>,
     },
     /// Full-text search over subjects, bodies and senders.
     Search {
@@ -187,9 +190,13 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Command::Case { id, json } => {
+        Command::Case { id, json, lane } => {
             let mut store = open_store(db)?;
-            let case: CaseDetail = call(&mut store, "case", serde_json::json!({ "case_id": id }))?;
+            let case: CaseDetail = match lane.as_deref() {
+                None => call(&mut store, "case", serde_json::json!({ "case_id": id }))?,
+                Some("auto") => call(&mut store, "set_lane", serde_json::json!({ "case_id": id, "lane": null }))?,
+                Some(l) => call(&mut store, "set_lane", serde_json::json!({ "case_id": id, "lane": l }))?,
+            };
             if json {
                 return print_json(&case);
             }

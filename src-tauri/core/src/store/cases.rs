@@ -22,6 +22,11 @@ pub struct CaseRow {
     pub created_ms: i64,
     pub last_message_ms: i64,
     pub last_inbound_ms: Option<i64>,
+    /// What triage suggests, even where a person chose another lane.
+    pub suggested_lane: String,
+    pub tags: Vec<String>,
+    pub reviewed: bool,
+    pub corrections: Vec<String>,
     pub message_count: i64,
     /// The start of the latest inbound message, for list rows.
     pub snippet: String,
@@ -96,18 +101,84 @@ pub fn record_message(conn: &Connection, id: &str, direction: Direction, date_ms
     Ok(())
 }
 
-/// Stores triage's verdict. A lane set by a person is kept; score and reasons still refresh.
-pub fn set_triage(conn: &Connection, id: &str, lane: &str, score: f64, reasons: &[String]) -> Result<()> {
+/// Stores triage's verdict. A lane set by a person is kept; the suggestion, score, reasons and
+/// tags still refresh.
+pub fn set_triage(
+    conn: &Connection,
+    id: &str,
+    lane: &str,
+    score: f64,
+    reasons: &[String],
+    tags: &[String],
+) -> Result<()> {
+    let json = |v: &[String]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
     conn.prepare_cached(
-        "UPDATE cases SET lane = CASE WHEN lane_manual THEN lane ELSE ?2 END, score = ?3, reasons = ?4 WHERE id = ?1",
+        "UPDATE cases SET lane = CASE WHEN lane_manual THEN lane ELSE ?2 END, suggested_lane = ?2, score = ?3,
+                          reasons = ?4, tags = ?5
+         WHERE id = ?1",
     )?
-    .execute(params![id, lane, score, serde_json::to_string(reasons).unwrap_or_else(|_| "[]".into())])?;
+    .execute(params![id, lane, score, json(reasons), json(tags)])?;
     Ok(())
+}
+
+/// A person puts the case in `lane` (it sticks), or with `None` hands it back to triage.
+pub fn set_manual_lane(conn: &Connection, id: &str, lane: Option<&str>) -> Result<()> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE cases SET lane = coalesce(?2, suggested_lane), lane_manual = (?2 IS NOT NULL) WHERE id = ?1",
+        )?
+        .execute(params![id, lane])?;
+    if changed == 0 {
+        return Err(Error::CaseNotFound(id.to_string()));
+    }
+    Ok(())
+}
+
+pub fn mark_reviewed(conn: &Connection, id: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE cases SET reviewed = 1 WHERE id = ?1")?.execute([id])?;
+    Ok(())
+}
+
+pub fn corrections(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT correction FROM triage_corrections WHERE case_id = ?1 ORDER BY correction")?;
+    let rows = stmt.query_map([id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn set_correction(conn: &Connection, id: &str, correction: &str, on: bool, now_ms: i64) -> Result<()> {
+    if on {
+        conn.prepare_cached(
+            "INSERT OR IGNORE INTO triage_corrections (case_id, correction, created_ms) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![id, correction, now_ms])?;
+    } else {
+        conn.prepare_cached("DELETE FROM triage_corrections WHERE case_id = ?1 AND correction = ?2")?
+            .execute(params![id, correction])?;
+    }
+    Ok(())
+}
+
+/// How many other open cases `customer_id` has with mail from them since `since_ms`.
+pub fn other_recent_open(conn: &Connection, customer_id: i64, except: &str, since_ms: i64) -> Result<u32> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM cases WHERE customer_id = ?1 AND id != ?2 AND status = 'open'
+               AND unreadable = 0 AND last_inbound_ms >= ?3",
+        )?
+        .query_row(params![customer_id, except, since_ms], |r| r.get(0))?)
+}
+
+pub fn all_ids(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT id FROM cases")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 const SELECT: &str = "SELECT c.id, c.root_message_id, c.subject, c.customer_id, c.customer_email, c.customer_name,
         c.status, c.lane, c.lane_manual, c.score, c.reasons, c.unreadable, c.created_ms, c.last_message_ms,
-        c.last_inbound_ms,
+        c.last_inbound_ms, c.suggested_lane, c.tags, c.reviewed,
+        (SELECT group_concat(t.correction) FROM triage_corrections t WHERE t.case_id = c.id),
         (SELECT count(*) FROM messages m WHERE m.case_id = c.id),
         coalesce((SELECT substr(m.body_text, 1, 300) FROM messages m
                   WHERE m.case_id = c.id AND m.direction = 'inbound' ORDER BY m.date_ms DESC LIMIT 1), '')
@@ -130,8 +201,15 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
         created_ms: r.get(12)?,
         last_message_ms: r.get(13)?,
         last_inbound_ms: r.get(14)?,
-        message_count: r.get(15)?,
-        snippet: r.get(16)?,
+        suggested_lane: r.get(15)?,
+        tags: serde_json::from_str(&r.get::<_, String>(16)?).unwrap_or_default(),
+        reviewed: r.get(17)?,
+        corrections: r
+            .get::<_, Option<String>>(18)?
+            .map(|s| s.split(',').map(str::to_string).collect())
+            .unwrap_or_default(),
+        message_count: r.get(19)?,
+        snippet: r.get(20)?,
     })
 }
 

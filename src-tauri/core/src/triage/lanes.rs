@@ -43,10 +43,12 @@ pub enum QueueName {
     Waiting,
     Done,
     All,
+    /// New cases the owner has not looked at yet (review mode).
+    Review,
 }
 
 impl QueueName {
-    pub const ALL: [QueueName; 7] = [
+    pub const ALL: [QueueName; 8] = [
         QueueName::Owner,
         QueueName::OwnerExcellent,
         QueueName::OwnerAngry,
@@ -54,6 +56,7 @@ impl QueueName {
         QueueName::Waiting,
         QueueName::Done,
         QueueName::All,
+        QueueName::Review,
     ];
 
     /// Which cases belong to the queue, as a condition on `cases c`.
@@ -66,6 +69,7 @@ impl QueueName {
             QueueName::Waiting => "c.status = 'waiting'",
             QueueName::Done => "c.status = 'closed'",
             QueueName::All => "1 = 1",
+            QueueName::Review => "c.reviewed = 0",
         }
     }
 
@@ -73,9 +77,11 @@ impl QueueName {
     /// Waiting and done: most recent first.
     pub fn sort(self, rows: &mut [CaseRow]) {
         match self {
-            QueueName::Owner | QueueName::OwnerExcellent | QueueName::OwnerAngry => rows.sort_by(|a, b| {
-                b.score.total_cmp(&a.score).then(a.last_inbound_ms.cmp(&b.last_inbound_ms)).then(a.id.cmp(&b.id))
-            }),
+            QueueName::Owner | QueueName::OwnerExcellent | QueueName::OwnerAngry | QueueName::Review => {
+                rows.sort_by(|a, b| {
+                    b.score.total_cmp(&a.score).then(a.last_inbound_ms.cmp(&b.last_inbound_ms)).then(a.id.cmp(&b.id))
+                })
+            }
             QueueName::Assistant => rows.sort_by(|a, b| {
                 (a.score < 0.0)
                     .cmp(&(b.score < 0.0))
@@ -157,14 +163,17 @@ fn total(evidence: &[Evidence], signal: Signal) -> f64 {
     evidence.iter().filter(|e| e.signal == signal).map(|e| e.weight).sum::<f64>().min(1.0)
 }
 
-/// The walking-skeleton rule: threats or strong anger → owner-angry; a valuable customer who praises
-/// or asks for something special → owner-excellent; everyone else → assistant.
+/// The rule: threats or strong anger → owner-angry; a valuable customer who praises or asks for
+/// something special, or anyone with a strong special request and warm words → owner-excellent;
+/// everyone else → assistant. Automated mail and pitches are tagged and sink. The owner's
+/// corrections win over every signal.
 pub fn assess(f: &Facts<'_>) -> Assessment {
     if f.unreadable {
         return Assessment {
             lane: Lane::Assistant,
             score: 0.0,
             reasons: vec!["This message could not be read; its raw source is kept with the case".into()],
+            tags: vec![],
         };
     }
     let inbound: Vec<_> = f.messages.iter().filter(|m| m.direction == Direction::Inbound).collect();
@@ -173,6 +182,7 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
             lane: Lane::Assistant,
             score: -1.0,
             reasons: vec!["Automated mail (auto-reply, bounce or bulk list): no person is waiting".into()],
+            tags: vec!["auto-reply".into()],
         };
     }
 
@@ -186,13 +196,26 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
         .flat_map(|m| signals::find(&format!("{}\n{}", m.subject, signals::own_words(&m.body_text))))
         .collect();
 
+    let pitch = total(&evidence, Signal::Pitch);
+    if pitch >= 0.8 && f.value.orders == 0 {
+        let mut reasons = Reasons::default();
+        reasons.quote("Looks like a sales pitch or spam", strongest(&evidence, Signal::Pitch));
+        return Assessment { lane: Lane::Assistant, score: -1.0, reasons: reasons.lines, tags: vec!["spam".into()] };
+    }
+
+    let corrected = |c: &str| f.corrections.iter().any(|x| x == c);
     let anger = total(&evidence, Signal::Anger);
     let threat = total(&evidence, Signal::ThreatPublic);
     let dispute = total(&evidence, Signal::Chargeback);
     let praise = total(&evidence, Signal::Praise);
     let request = total(&evidence, Signal::SpecialRequest);
     let v = &f.value;
-    let valuable = v.lifetime_minor >= f.thresholds.valuable_lifetime_minor || v.orders >= f.thresholds.valuable_orders;
+    let t = &f.thresholds;
+    let valuable = v.lifetime_minor >= t.valuable_lifetime_minor || v.orders >= t.valuable_orders;
+    let serial_refunder = v.refunds >= t.serial_refunds
+        && v.orders > 0
+        && f64::from(v.refunds) / f64::from(v.orders) >= t.serial_refund_ratio;
+    let waiting = unanswered + f.other_open_cases as usize;
 
     let mut reasons = Reasons::default();
     reasons.quote("Threatens a dispute or legal step", strongest(&evidence, Signal::Chargeback));
@@ -200,36 +223,53 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
     if unanswered >= 2 {
         reasons.push(format!("{} message with no reply", ordinal(unanswered)));
     }
+    if f.other_open_cases > 0 {
+        let n = f.other_open_cases;
+        reasons.push(format!("Also waiting on {n} other recent case{}", if n == 1 { "" } else { "s" }));
+    }
     reasons.quote("Angry", strongest(&evidence, Signal::Anger));
+    if serial_refunder {
+        reasons.push(format!("Serial refunder: {} of {} orders refunded", v.refunds, v.orders));
+    }
 
-    let angry = dispute >= 0.6 || threat >= 0.5 || anger >= 0.5 || (anger >= 0.3 && unanswered >= 2);
-    if angry {
-        let score = 2.0 + dispute + threat + anger + 0.2 * unanswered as f64;
+    let angry = dispute >= 0.6 || threat >= 0.5 || anger >= 0.5 || (anger >= 0.3 && waiting >= 2) || unanswered >= 3;
+    if angry && !corrected("not-angry") {
+        let score = 2.0 + dispute + threat + anger + 0.2 * waiting as f64;
         if valuable {
             reasons.push(value_reason(v));
         }
-        return Assessment { lane: Lane::OwnerAngry, score, reasons: reasons.lines };
+        return Assessment { lane: Lane::OwnerAngry, score, reasons: reasons.lines, tags: vec![] };
     }
 
     let mut reasons = Reasons::default();
+    if corrected("not-angry") && angry {
+        reasons.push("You marked this case not angry".into());
+    }
     reasons.quote("Special request", strongest(&evidence, Signal::SpecialRequest));
     reasons.quote("Praise", strongest(&evidence, Signal::Praise));
     if v.orders > 0 {
         reasons.push(value_reason(v));
     }
-    let excellent = (valuable && (praise >= 0.3 || request >= 0.3)) || (request >= 0.6 && praise >= 0.3);
-    if excellent {
+    if serial_refunder {
+        reasons.push(format!("Serial refunder: {} of {} orders refunded", v.refunds, v.orders));
+    }
+    let excellent =
+        !serial_refunder && ((valuable && (praise >= 0.3 || request >= 0.3)) || (request >= 0.6 && praise >= 0.3));
+    if excellent && !corrected("not-excellent") {
         let score = 1.0 + request + praise + (v.lifetime_minor as f64 / 100_000.0).min(0.9);
-        return Assessment { lane: Lane::OwnerExcellent, score, reasons: reasons.lines };
+        return Assessment { lane: Lane::OwnerExcellent, score, reasons: reasons.lines, tags: vec![] };
     }
     let mut reasons = reasons.lines;
+    if excellent {
+        reasons.insert(0, "You marked this customer not a VIP".into());
+    }
     if unanswered >= 2 {
         reasons.insert(0, format!("{} message with no reply", ordinal(unanswered)));
     }
     if reasons.is_empty() {
         reasons.push("Routine question".into());
     }
-    Assessment { lane: Lane::Assistant, score: 0.1 * unanswered as f64, reasons }
+    Assessment { lane: Lane::Assistant, score: 0.1 * unanswered as f64, reasons, tags: vec![] }
 }
 
 #[cfg(test)]

@@ -9,27 +9,63 @@ pub mod signals;
 
 use rusqlite::Connection;
 
-use crate::error::Result;
-use crate::store::{cases, customers, messages, orders, settings};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::store::{cases, messages, orders, settings};
+use crate::time::DAY_MS;
 
 pub use lanes::{Lane, QueueName};
 
-/// The owner's thresholds, from settings.
-#[derive(Debug, Clone, Copy)]
-pub struct Thresholds {
+/// The owner's triage settings. `Thresholds` is the name the engine uses for them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct TriageSettings {
+    /// A valuable customer has spent at least this much (minor units of their main currency).
+    #[ts(type = "number")]
     pub valuable_lifetime_minor: i64,
+    /// … or bought at least this many times.
     pub valuable_orders: u32,
+    /// A serial refunder has at least this many refunds …
+    pub serial_refunds: u32,
+    /// … and at least this share of their orders refunded (0..1).
+    pub serial_refund_ratio: f64,
 }
 
-impl Thresholds {
-    pub const VALUABLE_LIFETIME_KEY: &str = "triage.valuable_lifetime_minor";
-    pub const VALUABLE_ORDERS_KEY: &str = "triage.valuable_orders";
+pub type Thresholds = TriageSettings;
+
+impl Default for TriageSettings {
+    fn default() -> Self {
+        TriageSettings {
+            valuable_lifetime_minor: 30_000,
+            valuable_orders: 4,
+            serial_refunds: 3,
+            serial_refund_ratio: 0.5,
+        }
+    }
+}
+
+impl TriageSettings {
+    const KEY: &str = "triage.settings";
 
     pub fn load(conn: &Connection) -> Result<Self> {
-        Ok(Thresholds {
-            valuable_lifetime_minor: settings::get_i64(conn, Self::VALUABLE_LIFETIME_KEY, 30_000)?,
-            valuable_orders: settings::get_i64(conn, Self::VALUABLE_ORDERS_KEY, 4)? as u32,
-        })
+        Ok(settings::get(conn, Self::KEY)?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        if self.valuable_lifetime_minor < 0 || !(0.0..=1.0).contains(&self.serial_refund_ratio) {
+            return Err(Error::BadArgs(
+                "the lifetime value must be zero or more, and the refund ratio between 0 and 1".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Saves the settings and re-triages every case with them.
+    pub fn save(&self, conn: &Connection) -> Result<()> {
+        self.validate()?;
+        settings::set(conn, Self::KEY, &serde_json::to_string(self).map_err(|e| Error::Invalid(e.to_string()))?)?;
+        retriage_all(conn, *self)
     }
 }
 
@@ -38,6 +74,10 @@ pub struct Facts<'a> {
     pub value: orders::Value,
     pub unreadable: bool,
     pub thresholds: Thresholds,
+    /// The owner's corrections of this case ("not-angry", "not-excellent"): they win.
+    pub corrections: &'a [String],
+    /// The same customer's other open cases with mail in the last two weeks.
+    pub other_open_cases: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +85,8 @@ pub struct Assessment {
     pub lane: Lane,
     pub score: f64,
     pub reasons: Vec<String>,
+    /// `auto-reply`, `spam`: mail no person is waiting on.
+    pub tags: Vec<String>,
 }
 
 /// Recomputes and stores the lane, score and reasons of one case.
@@ -55,8 +97,21 @@ pub fn retriage(conn: &Connection, case_id: &str, thresholds: Thresholds) -> Res
         Some(id) => orders::value(&orders::for_customer(conn, id)?),
         None => orders::Value::default(),
     };
-    let assessment = lanes::assess(&Facts { messages: &msgs, value, unreadable, thresholds });
-    cases::set_triage(conn, case_id, assessment.lane.as_str(), assessment.score, &assessment.reasons)?;
+    let corrections = cases::corrections(conn, case_id)?;
+    let other_open_cases = match customer_id {
+        Some(id) => cases::other_recent_open(conn, id, case_id, msgs.last().map_or(0, |m| m.date_ms) - 14 * DAY_MS)?,
+        None => 0,
+    };
+    let facts = Facts { messages: &msgs, value, unreadable, thresholds, corrections: &corrections, other_open_cases };
+    let assessment = lanes::assess(&facts);
+    cases::set_triage(
+        conn,
+        case_id,
+        assessment.lane.as_str(),
+        assessment.score,
+        &assessment.reasons,
+        &assessment.tags,
+    )?;
     Ok(assessment)
 }
 
@@ -68,6 +123,9 @@ pub fn retriage_customer(conn: &Connection, customer_id: i64, thresholds: Thresh
     Ok(())
 }
 
-pub fn customer_id_for(conn: &Connection, email: &str) -> Result<Option<i64>> {
-    customers::find(conn, email)
+pub fn retriage_all(conn: &Connection, thresholds: Thresholds) -> Result<()> {
+    for id in cases::all_ids(conn)? {
+        retriage(conn, &id, thresholds)?;
+    }
+    Ok(())
 }

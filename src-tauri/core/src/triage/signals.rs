@@ -13,6 +13,8 @@ pub enum Signal {
     Chargeback,
     Praise,
     SpecialRequest,
+    /// Cold sales pitches and spam: nobody is waiting for an answer.
+    Pitch,
 }
 
 /// (phrase, signal, weight). Lower case; matched on word-ish boundaries in lower-cased text.
@@ -116,6 +118,24 @@ const PHRASES: &[(&str, Signal, f64)] = &[
     ("my students", Signal::SpecialRequest, 0.5),
     ("my class", Signal::SpecialRequest, 0.5),
     ("syllabus", Signal::SpecialRequest, 0.6),
+    // Vendor pitches and spam
+    ("seo", Signal::Pitch, 0.4),
+    ("backlinks", Signal::Pitch, 0.6),
+    ("guest post", Signal::Pitch, 0.5),
+    ("first page of google", Signal::Pitch, 0.7),
+    ("rank higher", Signal::Pitch, 0.5),
+    ("increase your traffic", Signal::Pitch, 0.6),
+    ("boost your sales", Signal::Pitch, 0.5),
+    ("lead generation", Signal::Pitch, 0.5),
+    ("web design services", Signal::Pitch, 0.6),
+    ("i came across your website", Signal::Pitch, 0.4),
+    ("i came across your site", Signal::Pitch, 0.4),
+    ("our agency", Signal::Pitch, 0.3),
+    ("free audit", Signal::Pitch, 0.5),
+    ("limited time offer", Signal::Pitch, 0.4),
+    ("crypto", Signal::Pitch, 0.4),
+    ("unsubscribe", Signal::Pitch, 0.3),
+    ("opt out", Signal::Pitch, 0.3),
     ("institutional", Signal::SpecialRequest, 0.6),
     ("educational licence", Signal::SpecialRequest, 0.6),
     ("students", Signal::SpecialRequest, 0.3),
