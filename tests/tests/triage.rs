@@ -1,0 +1,124 @@
+//! Triage behaviour on the demo inbox: manual lanes stick, corrections win, settings re-triage,
+//! review mode, and automated mail or pitches sink with a tag.
+
+use kindly_core::Store;
+use kindly_core::api::{self, CaseDetail, QueueCounts, QueueItem, QueueResult};
+use kindly_tests::{kindly_json, kindly_ok};
+use serde_json::{Value, json};
+
+fn demo() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    kindly_ok(&db, &["demo"]);
+    (dir, db)
+}
+
+fn call<T: serde::de::DeserializeOwned>(store: &mut Store, name: &str, args: Value) -> T {
+    serde_json::from_value(api::dispatch(store, name, args).unwrap_or_else(|e| panic!("{name}: {e:?}"))).unwrap()
+}
+
+fn queue(store: &mut Store, q: &str) -> Vec<QueueItem> {
+    call::<QueueResult>(store, "queue", json!({ "queue": q })).items
+}
+
+#[test]
+fn a_lane_set_by_hand_sticks_through_new_mail_until_handed_back() {
+    let (dir, db) = demo();
+    let assistant = kindly_json(&db, &["queue", "assistant", "--json"]);
+    let routine = assistant.as_array().unwrap().iter().find(|r| r["tags"].as_array().unwrap().is_empty()).unwrap();
+    let id = routine["case_id"].as_str().unwrap();
+    let moved = kindly_json(&db, &["case", id, "--lane", "owner-excellent", "--json"]);
+    assert_eq!((moved["lane"].as_str(), moved["lane_manual"].as_bool()), (Some("owner-excellent"), Some(true)));
+    assert_eq!(moved["suggested_lane"], "assistant");
+
+    // The customer writes again in the same thread: triage runs, the owner's choice stays.
+    let reply = dir.path().join("reply.mbox");
+    let body = format!(
+        "From: {} <{}>\nTo: support@quillmark.example\nSubject: Re: {}\nDate: Mon, 23 Nov 2026 09:00:00 +0000\n\
+         Message-ID: <follow-up@example.com>\nIn-Reply-To: {}\nReferences: {}\n\nAny news?\n",
+        routine["customer_name"].as_str().unwrap(),
+        routine["customer_email"].as_str().unwrap(),
+        routine["subject"].as_str().unwrap(),
+        routine["root_message_id"].as_str().unwrap(),
+        routine["root_message_id"].as_str().unwrap(),
+    );
+    kindly_tests::synth::write_mbox(&reply, &[kindly_tests::synth::Message { bytes: body.into_bytes() }]).unwrap();
+    kindly_ok(&db, &["import", "--mbox", reply.to_str().unwrap()]);
+    let after = kindly_json(&db, &["case", id, "--json"]);
+    assert_eq!(after["messages"].as_array().unwrap().len(), routine["message_count"].as_u64().unwrap() as usize + 1);
+    assert_eq!(after["lane"], "owner-excellent", "the manual lane survives re-triage");
+
+    let back = kindly_json(&db, &["case", id, "--lane", "auto", "--json"]);
+    assert_eq!((back["lane"].as_str(), back["lane_manual"].as_bool()), (Some("assistant"), Some(false)));
+}
+
+#[test]
+fn the_owners_correction_wins_and_can_be_taken_back() {
+    let (_dir, db) = demo();
+    let mut store = Store::open(&db).unwrap();
+    let angry = queue(&mut store, "owner-angry");
+    let target = &angry[0];
+    let corrected: CaseDetail =
+        call(&mut store, "correct_triage", json!({"case_id": target.case_id, "correction": "not-angry", "on": true}));
+    assert_ne!(corrected.summary.lane.as_str(), "owner-angry");
+    assert!(corrected.summary.reasons.iter().any(|r| r.contains("not angry")), "{:?}", corrected.summary.reasons);
+    assert!(queue(&mut store, "owner-angry").iter().all(|c| c.case_id != target.case_id));
+    let undone: CaseDetail =
+        call(&mut store, "correct_triage", json!({"case_id": target.case_id, "correction": "not-angry", "on": false}));
+    assert_eq!(undone.summary.lane.as_str(), "owner-angry");
+}
+
+#[test]
+fn changing_the_thresholds_re_triages_every_case() {
+    let (_dir, db) = demo();
+    let mut store = Store::open(&db).unwrap();
+    let before = queue(&mut store, "owner-excellent").len();
+    let mut settings: Value = call(&mut store, "triage_settings", json!({}));
+    assert_eq!(settings["valuable_lifetime_minor"], 30_000);
+    settings["valuable_lifetime_minor"] = json!(10_000_000);
+    settings["valuable_orders"] = json!(1_000);
+    let _: Value = call(&mut store, "set_triage_settings", settings.clone());
+    let after = queue(&mut store, "owner-excellent").len();
+    assert!(after < before, "fewer valuable customers: {before} → {after}");
+    settings["serial_refund_ratio"] = json!(2.0);
+    let err = api::dispatch(&mut store, "set_triage_settings", settings).unwrap_err();
+    assert_eq!(err.code, "bad_args");
+    assert!(err.message.contains("between 0 and 1"));
+}
+
+#[test]
+fn review_confirms_or_moves_each_new_case_once() {
+    let (_dir, db) = demo();
+    let mut store = Store::open(&db).unwrap();
+    let counts: QueueCounts = call(&mut store, "queue_counts", json!({}));
+    assert_eq!(counts.review, counts.all, "everything is new at first");
+    let review = queue(&mut store, "review");
+    assert!(review[0].lane.as_str().starts_with("owner"), "most urgent first");
+    let (first, second) = (&review[0], &review[1]);
+    let counts: QueueCounts =
+        call(&mut store, "review_confirm", json!({"case_id": first.case_id, "lane": first.suggested_lane}));
+    assert_eq!(counts.review, review.len() as u32 - 1);
+    let counts: QueueCounts =
+        call(&mut store, "review_confirm", json!({"case_id": second.case_id, "lane": "assistant"}));
+    assert_eq!(counts.review, review.len() as u32 - 2);
+    let confirmed: CaseDetail = call(&mut store, "case", json!({"case_id": first.case_id}));
+    assert!(confirmed.summary.reviewed && !confirmed.summary.lane_manual);
+    let moved: CaseDetail = call(&mut store, "case", json!({"case_id": second.case_id}));
+    assert!(moved.summary.reviewed && moved.summary.lane_manual);
+    assert_eq!(moved.summary.lane.as_str(), "assistant");
+}
+
+#[test]
+fn automated_mail_and_pitches_are_tagged_and_sink() {
+    let (_dir, db) = demo();
+    let assistant = kindly_json(&db, &["queue", "assistant", "--json"]);
+    let rows = assistant.as_array().unwrap();
+    let tagged: Vec<&Value> = rows.iter().filter(|r| !r["tags"].as_array().unwrap().is_empty()).collect();
+    let tags: Vec<&str> = tagged.iter().flat_map(|r| r["tags"].as_array().unwrap()).filter_map(Value::as_str).collect();
+    assert!(tags.contains(&"auto-reply") && tags.contains(&"spam"), "{tags:?}");
+    // Every tagged case sits below every untagged one.
+    let first_tagged = rows.iter().position(|r| !r["tags"].as_array().unwrap().is_empty()).unwrap();
+    assert!(rows[first_tagged..].iter().all(|r| !r["tags"].as_array().unwrap().is_empty()));
+    let owner = kindly_json(&db, &["queue", "owner", "--json"]);
+    assert!(owner.as_array().unwrap().iter().all(|r| r["tags"].as_array().unwrap().is_empty()));
+}
