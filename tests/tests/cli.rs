@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use kindly_tests::{kindly, kindly_json, kindly_ok};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn demo_db() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -130,4 +130,50 @@ fn a_demo_customer_writing_from_work_has_her_history_in_view() {
     let case = kindly_json(&db, &["case", row["case_id"].as_str().unwrap(), "--json"]);
     assert_eq!(case["customer"]["email"], "rachel.adeyemi@example.com");
     assert!(case["customer"]["orders"].as_array().unwrap().len() >= 4, "{}", case["customer"]);
+}
+
+#[test]
+fn tone_reads_jsonl_and_answers_every_readable_line() {
+    use std::io::Write;
+    let mut child = std::process::Command::new(kindly_tests::kindly_bin())
+        .arg("tone")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = concat!(
+        r#"{"id": 1, "text": "Refund me today or I file a chargeback and post about you on Trustpilot. Unacceptable."}"#,
+        "\n",
+        r#"{"id": "b", "text": "Thank you so much, your course changed how I work!"}"#,
+        "\n",
+        "this line is not json\n",
+        r#"{"id": 3, "text": "Could you resend my invoice?"}"#,
+        "\n",
+        r#"{"id": 4, "text": ""}"#,
+        "\n",
+    );
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success(), "a bad line makes the exit non-zero");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 3"));
+    let rows: Vec<Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(
+        rows.iter().map(|r| r["id"].clone()).collect::<Vec<_>>(),
+        vec![json!(1), json!("b"), json!(3), json!(4)]
+    );
+    let labels = |i: usize| {
+        rows[i]["labels"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    for l in ["anger", "chargeback", "threat-public"] {
+        assert!(labels(0).contains(&l.to_string()), "{:?}", labels(0));
+    }
+    assert_eq!(labels(1), vec!["praise"]);
+    assert!(labels(2).is_empty() && labels(3).is_empty());
+    for r in &rows {
+        for k in ["anger", "praise"] {
+            assert!((0.0..=1.0).contains(&r[k].as_f64().unwrap()), "{r}");
+        }
+    }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createKeyInterpreter, isTypingTarget, PREFIX_TIMEOUT_MS } from './keys';
+import { createKeyInterpreter, isTypingTarget, PREFIX_TIMEOUT_MS, SHORTCUT_GROUPS } from './keys';
 
 describe('interpretKey', () => {
   it('maps the single-key shortcuts', () => {
@@ -12,6 +12,33 @@ describe('interpretKey', () => {
     expect(k({ key: 'Escape', time: 0 })).toBe('escape');
     expect(k({ key: '?', time: 0 })).toBe('help');
     expect(k({ key: 'x', time: 0 })).toBeNull();
+    expect(k({ key: 'y', time: 0 })).toBe('keep');
+  });
+  it('maps 1 / 2 / 3 to lanes for review', () => {
+    const k = createKeyInterpreter();
+    expect(k({ key: '1', time: 0 })).toEqual({ pick: 'owner-excellent' });
+    expect(k({ key: '2', time: 0 })).toEqual({ pick: 'owner-angry' });
+    expect(k({ key: '3', time: 0 })).toEqual({ pick: 'assistant' });
+    expect(k({ key: '4', time: 0 })).toBeNull();
+    expect(k({ key: '0', time: 0 })).toBeNull();
+    expect(k({ key: '2', typing: true, time: 0 })).toBeNull();
+  });
+  it('understands m then 1 / 2 / 3 / 0 as moving the open case', () => {
+    const k = createKeyInterpreter();
+    expect(k({ key: 'm', time: 0 })).toBeNull();
+    expect(k({ key: '1', time: 10 })).toEqual({ move: 'owner-excellent' });
+    k({ key: 'm', time: 20 });
+    expect(k({ key: '2', time: 30 })).toEqual({ move: 'owner-angry' });
+    k({ key: 'm', time: 40 });
+    expect(k({ key: '3', time: 50 })).toEqual({ move: 'assistant' });
+    k({ key: 'm', time: 60 });
+    expect(k({ key: '0', time: 70 })).toEqual({ move: null });
+    // Too late: the digit is a plain pick again.
+    k({ key: 'm', time: 0 });
+    expect(k({ key: '3', time: PREFIX_TIMEOUT_MS + 1 })).toEqual({ pick: 'assistant' });
+    // m then a non-digit is that key.
+    k({ key: 'm', time: 0 });
+    expect(k({ key: 'j', time: 10 })).toBe('next');
   });
   it('ignores letters while typing but still reports Escape', () => {
     const k = createKeyInterpreter();
@@ -35,6 +62,10 @@ describe('interpretKey', () => {
     expect(k({ key: 'w', time: 500 })).toBe('goto-waiting');
     k({ key: 'g', time: 600 });
     expect(k({ key: 'd', time: 700 })).toBe('goto-done');
+    k({ key: 'g', time: 800 });
+    expect(k({ key: 'r', time: 900 })).toBe('goto-review');
+    k({ key: 'g', time: 1000 });
+    expect(k({ key: 's', time: 1100 })).toBe('goto-settings');
   });
   it('forgets the g prefix after a timeout, after another key, or when typing', () => {
     const k = createKeyInterpreter();
@@ -64,5 +95,12 @@ describe('isTypingTarget', () => {
     expect(isTypingTarget(el('TEXTAREA'))).toBe(true);
     expect(isTypingTarget(el('DIV', {}, true))).toBe(true);
     expect(isTypingTarget(el('BUTTON'))).toBe(false);
+  });
+});
+
+describe('SHORTCUT_GROUPS', () => {
+  it('lists the review and move keys for the help overlay', () => {
+    const all = SHORTCUT_GROUPS.flatMap((g) => g.shortcuts.map((s) => s.keys.join(' ')));
+    for (const keys of ['Enter y', '1', '2', '3', 'm 1', 'm 2', 'm 3', 'm 0', 'g r', 'g s']) expect(all).toContain(keys);
   });
 });

@@ -1,3 +1,6 @@
+import type { Lane } from '../bindings';
+import { laneForDigit } from './lanes';
+
 export type KeyAction =
   | 'next'
   | 'prev'
@@ -8,7 +11,15 @@ export type KeyAction =
   | 'goto-assistant'
   | 'goto-waiting'
   | 'goto-done'
-  | 'help';
+  | 'goto-review'
+  | 'goto-settings'
+  | 'help'
+  /** `y`: keep triage's lane (review mode). */
+  | 'keep'
+  /** `1`/`2`/`3` on their own: pick a lane (review mode). */
+  | { pick: Lane }
+  /** `m` then `1`/`2`/`3`/`0`: move the open case (`null`: back to automatic). */
+  | { move: Lane | null };
 
 export type KeyInput = {
   key: string;
@@ -17,59 +28,95 @@ export type KeyInput = {
   altKey?: boolean;
   /** True while the focus is in a text field: single-letter shortcuts are off. */
   typing?: boolean;
-  /** Event time in ms, for the `g` prefix timeout. */
+  /** Event time in ms, for the `g` and `m` prefix timeout. */
   time: number;
 };
 
-export type Shortcut = { keys: string[]; label: string };
+/** `keys` are pressed one after another, or with `or`, any one of them. */
+export type Shortcut = { keys: string[]; label: string; or?: boolean };
+export type ShortcutGroup = { title: string; shortcuts: Shortcut[] };
 
 /** What the help overlay lists. Keep in step with `interpretKey`. */
-export const SHORTCUTS: Shortcut[] = [
-  { keys: ['j'], label: 'Next case' },
-  { keys: ['k'], label: 'Previous case' },
-  { keys: ['Enter'], label: 'Open the selected case' },
-  { keys: ['/'], label: 'Search' },
-  { keys: ['Esc'], label: 'Leave or clear search, close this help' },
-  { keys: ['g', 'o'], label: 'Go to the owner queue' },
-  { keys: ['g', 'a'], label: 'Go to the assistant queue' },
-  { keys: ['g', 'w'], label: 'Go to waiting' },
-  { keys: ['g', 'd'], label: 'Go to done' },
-  { keys: ['?'], label: 'Show or hide this help' },
+export const SHORTCUT_GROUPS: ShortcutGroup[] = [
+  {
+    title: 'Everywhere',
+    shortcuts: [
+      { keys: ['j'], label: 'Next case' },
+      { keys: ['k'], label: 'Previous case' },
+      { keys: ['Enter'], label: 'Open the selected case' },
+      { keys: ['/'], label: 'Search' },
+      { keys: ['Esc'], label: 'Leave or clear search, close this help' },
+      { keys: ['g', 'r'], label: 'Go to review' },
+      { keys: ['g', 'o'], label: 'Go to the owner queue' },
+      { keys: ['g', 'a'], label: 'Go to the assistant queue' },
+      { keys: ['g', 'w'], label: 'Go to waiting' },
+      { keys: ['g', 'd'], label: 'Go to done' },
+      { keys: ['g', 's'], label: 'Go to settings' },
+      { keys: ['?'], label: 'Show or hide this help' },
+    ],
+  },
+  {
+    title: 'On a case',
+    shortcuts: [
+      { keys: ['m', '1'], label: 'Move to Excellent (yours)' },
+      { keys: ['m', '2'], label: 'Move to Angry (yours)' },
+      { keys: ['m', '3'], label: 'Move to the assistant' },
+      { keys: ['m', '0'], label: 'Let triage choose again' },
+    ],
+  },
+  {
+    title: 'In review',
+    shortcuts: [
+      { keys: ['Enter', 'y'], or: true, label: 'Keep the suggested lane, next case' },
+      { keys: ['1'], label: 'Excellent, next case' },
+      { keys: ['2'], label: 'Angry, next case' },
+      { keys: ['3'], label: 'Assistant, next case' },
+      { keys: ['j', 'k'], or: true, label: 'Next or previous line without deciding' },
+    ],
+  },
 ];
 
-/** How long after `g` the second key of a "go to" pair is accepted. */
+/** Every shortcut, flat. */
+export const SHORTCUTS: Shortcut[] = SHORTCUT_GROUPS.flatMap((g) => g.shortcuts);
+
+/** How long after `g` or `m` the second key of a pair is accepted. */
 export const PREFIX_TIMEOUT_MS = 1500;
 
+const GOTO: Record<string, KeyAction> = {
+  o: 'goto-owner',
+  a: 'goto-assistant',
+  w: 'goto-waiting',
+  d: 'goto-done',
+  r: 'goto-review',
+  s: 'goto-settings',
+};
+
 /**
- * A small key interpreter with memory for the `g` prefix. Returns the action
- * for a key press, or null when the key is not a shortcut (and the browser
- * should handle it as usual).
+ * A small key interpreter with memory for the `g` and `m` prefixes. Returns
+ * the action for a key press, or null when the key is not a shortcut (and
+ * the browser should handle it as usual).
  */
 export function createKeyInterpreter() {
-  let pendingG: number | null = null;
+  let pending: { key: 'g' | 'm'; time: number } | null = null;
 
   return function interpretKey(input: KeyInput): KeyAction | null {
     if (input.ctrlKey || input.metaKey || input.altKey) {
-      pendingG = null;
+      pending = null;
       return null;
     }
     if (input.typing) {
-      pendingG = null;
+      pending = null;
       return input.key === 'Escape' ? 'escape' : null;
     }
-    if (pendingG !== null) {
-      const fresh = input.time - pendingG <= PREFIX_TIMEOUT_MS;
-      pendingG = null;
-      if (fresh) {
-        switch (input.key) {
-          case 'o':
-            return 'goto-owner';
-          case 'a':
-            return 'goto-assistant';
-          case 'w':
-            return 'goto-waiting';
-          case 'd':
-            return 'goto-done';
+    if (pending !== null) {
+      const prefix = pending;
+      pending = null;
+      if (input.time - prefix.time <= PREFIX_TIMEOUT_MS) {
+        if (prefix.key === 'g' && input.key in GOTO) return GOTO[input.key];
+        if (prefix.key === 'm') {
+          if (input.key === '0') return { move: null };
+          const lane = laneForDigit(input.key);
+          if (lane) return { move: lane };
         }
       }
     }
@@ -88,8 +135,17 @@ export function createKeyInterpreter() {
         return 'escape';
       case '?':
         return 'help';
+      case 'y':
+        return 'keep';
+      case '1':
+      case '2':
+      case '3': {
+        const lane = laneForDigit(input.key);
+        return lane ? { pick: lane } : null;
+      }
       case 'g':
-        pendingG = input.time;
+      case 'm':
+        pending = { key: input.key, time: input.time };
         return null;
       default:
         return null;

@@ -55,9 +55,18 @@ export const QUEUES: QueueEntry[] = [
   },
 ];
 
+/** Review mode: the new cases the owner has not looked at yet. Shown above the queues. */
+export const REVIEW_QUEUE: QueueEntry = {
+  name: 'review',
+  label: 'Review',
+  indent: false,
+  countKey: 'review',
+  empty: 'All caught up. New cases will wait here for a first look.',
+};
+
 export function queueEntry(name: QueueName): QueueEntry {
   return (
-    QUEUES.find((q) => q.name === name) ?? {
+    [REVIEW_QUEUE, ...QUEUES].find((q) => q.name === name) ?? {
       name,
       label: 'All cases',
       indent: false,

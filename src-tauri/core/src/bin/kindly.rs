@@ -61,6 +61,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Read the tone of texts: JSONL `{"id","text"}` on stdin, `{"id","anger","praise","labels"}` out.
+    Tone {
+        /// Accepted for symmetry with the other commands: the output is always JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the web UI on 127.0.0.1.
     Serve {
         #[arg(long, default_value_t = 0)]
@@ -219,6 +225,7 @@ fn run(cli: Cli) -> Result<()> {
                 println!("{}  {}  {}\n{:18}{}", hit.case_id, hit.from_email, hit.subject, "", snippet);
             }
         }
+        Command::Tone { json: _ } => tone(std::io::stdin().lock(), std::io::stdout().lock())?,
         Command::Serve { port, ui_dir } => {
             let store = open_store(db)?;
             let ui_dir = ui_dir.unwrap_or_else(web::default_ui_dir);
@@ -230,6 +237,45 @@ fn run(cli: Cli) -> Result<()> {
                 let _ = out.flush();
             }))?;
         }
+    }
+    Ok(())
+}
+
+/// `kindly tone`: every readable line is answered, in order; unreadable ones are reported on
+/// stderr with their line number and make the exit status non-zero.
+fn tone(input: impl std::io::BufRead, output: impl Write) -> Result<()> {
+    #[derive(serde::Deserialize)]
+    struct In {
+        id: serde_json::Value,
+        text: String,
+    }
+    let mut out = std::io::BufWriter::new(output);
+    let mut failed = 0;
+    for (i, line) in input.lines().enumerate() {
+        let line = line.map_err(|e| Error::io("stdin", e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let item: In = match serde_json::from_str(&line) {
+            Ok(item) => item,
+            Err(e) => {
+                eprintln!("line {}: skipped: expected {{\"id\": …, \"text\": \"…\"}}: {e}", i + 1);
+                failed += 1;
+                continue;
+            }
+        };
+        let signals = kindly_core::triage::signals::analyze(&item.text);
+        let answer = serde_json::json!({
+            "id": item.id,
+            "anger": (signals.anger * 1000.0).round() / 1000.0,
+            "praise": (signals.praise * 1000.0).round() / 1000.0,
+            "labels": signals.labels,
+        });
+        writeln!(out, "{answer}").map_err(|e| Error::io("stdout", e))?;
+    }
+    out.flush().map_err(|e| Error::io("stdout", e))?;
+    if failed > 0 {
+        return Err(Error::BadArgs(format!("{failed} input lines were not JSON objects with an id and a text")));
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::signals::{self, Evidence, Signal};
+use super::signals::{self, Evidence, Signal, total};
 use super::{Assessment, Facts};
 use crate::store::cases::CaseRow;
 use crate::store::messages::Direction;
@@ -159,10 +159,6 @@ fn strongest(evidence: &[Evidence], signal: Signal) -> Option<&Evidence> {
     evidence.iter().filter(|e| e.signal == signal).max_by(|a, b| a.weight.total_cmp(&b.weight))
 }
 
-fn total(evidence: &[Evidence], signal: Signal) -> f64 {
-    evidence.iter().filter(|e| e.signal == signal).map(|e| e.weight).sum::<f64>().min(1.0)
-}
-
 /// The rule: threats or strong anger → owner-angry; a valuable customer who praises or asks for
 /// something special, or anyone with a strong special request and warm words → owner-excellent;
 /// everyone else → assistant. Automated mail and pitches are tagged and sink. The owner's
@@ -193,7 +189,7 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
     let evidence: Vec<Evidence> = inbound
         .iter()
         .filter(|m| !m.automated)
-        .flat_map(|m| signals::find(&format!("{}\n{}", m.subject, signals::own_words(&m.body_text))))
+        .flat_map(|m| signals::analyze(&format!("{}\n{}", m.subject, signals::own_words(&m.body_text))).evidence)
         .collect();
 
     let pitch = total(&evidence, Signal::Pitch);

@@ -6,6 +6,7 @@
 
 pub mod lanes;
 pub mod signals;
+pub mod tone;
 
 use rusqlite::Connection;
 

@@ -5,6 +5,8 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
+use super::tone;
+
 /// A kind of evidence, with the sentence a person reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Signal {
@@ -31,6 +33,25 @@ const PHRASES: &[(&str, Signal, f64)] = &[
     ("charged twice", Signal::Anger, 0.5),
     ("charging me twice", Signal::Anger, 0.5),
     ("worst", Signal::Anger, 0.4),
+    ("garbage", Signal::Anger, 0.4),
+    ("total joke", Signal::Anger, 0.4),
+    ("what a joke", Signal::Anger, 0.4),
+    ("pathetic", Signal::Anger, 0.5),
+    ("useless", Signal::Anger, 0.4),
+    ("disgrace", Signal::Anger, 0.5),
+    ("shameful", Signal::Anger, 0.5),
+    ("appalling", Signal::Anger, 0.5),
+    ("outraged", Signal::Anger, 0.6),
+    ("livid", Signal::Anger, 0.6),
+    ("fed up", Signal::Anger, 0.4),
+    ("sick of", Signal::Anger, 0.4),
+    ("incompetent", Signal::Anger, 0.5),
+    ("liars", Signal::Anger, 0.5),
+    ("lying to", Signal::Anger, 0.5),
+    ("terrible service", Signal::Anger, 0.5),
+    ("horrible", Signal::Anger, 0.4),
+    ("infuriating", Signal::Anger, 0.5),
+    ("absolutely ridiculous", Signal::Anger, 0.5),
     ("still waiting", Signal::Anger, 0.3),
     ("no one has answered", Signal::Anger, 0.4),
     ("nobody has answered", Signal::Anger, 0.4),
@@ -237,6 +258,98 @@ pub fn find(text: &str) -> Vec<Evidence> {
     found
 }
 
+/// Evidence from the tone model: when the model reads the text as angry (or warm), the sentence it
+/// reads as most angry (warmest) is the quote. Its weight stays below what phrases of open anger
+/// carry, so the model alone does not put a customer in the owner's lane.
+fn model_evidence(text: &str, whole: &tone::Tone) -> Vec<Evidence> {
+    let mut out = Vec::new();
+    for (decided, signal) in [(whole.angry, Signal::Anger), (whole.warm, Signal::Praise)] {
+        if !decided {
+            continue;
+        }
+        let key = |t: &tone::Tone| if signal == Signal::Anger { t.anger } else { t.praise };
+        let best = sentences(text)
+            .map(|s| (s, tone::score(s)))
+            .max_by(|a, b| key(&a.1).total_cmp(&key(&b.1)))
+            .map(|(s, _)| s.split_whitespace().collect::<Vec<_>>().join(" "));
+        if let Some(quote) = best.filter(|q| !q.is_empty()) {
+            let weight = if signal == Signal::Anger { 0.4 } else { 0.3 };
+            out.push(Evidence { signal, weight, quote: quote.chars().take(140).collect() });
+        }
+    }
+    out
+}
+
+/// The model's reading of a text: the strongest of the whole and each sentence, because in a
+/// mail one furious sentence among polite ones is still anger.
+pub fn model_tone(text: &str) -> tone::Tone {
+    sentences(text).map(tone::score).fold(tone::score(text), |a, b| tone::Tone {
+        anger: a.anger.max(b.anger),
+        praise: a.praise.max(b.praise),
+        angry: a.angry || b.angry,
+        warm: a.warm || b.warm,
+    })
+}
+
+/// Sentences of a hard-wrapped mail: ends at . ! ? or a blank line, not at a single line break.
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    text.split_inclusive(['.', '!', '?'])
+        .flat_map(|s| s.split("\n\n"))
+        .map(str::trim)
+        .filter(|s| s.chars().any(char::is_alphabetic))
+}
+
+/// What the engine reads in one text: the tone model's probabilities and every signal that fires.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextSignals {
+    /// 0..1: the model's probability, raised to the phrase evidence where that is stronger.
+    pub anger: f64,
+    pub praise: f64,
+    /// `anger`, `praise`, `threat-public`, `chargeback`, `special-request`, `spam`.
+    pub labels: Vec<&'static str>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// The engine's reading of `text`. `anger` is a label exactly when the engine treats the text as
+/// angry (the model says so, or phrases of open anger add up), and likewise `praise`.
+pub fn analyze(text: &str) -> TextSignals {
+    let mut evidence = find(text);
+    let phrase_anger = total(&evidence, Signal::Anger);
+    let phrase_praise = total(&evidence, Signal::Praise);
+    let model = model_tone(text);
+    evidence.extend(model_evidence(text, &model));
+    let angry = model.angry || phrase_anger >= 0.5;
+    let warm = model.warm || phrase_praise >= 0.5;
+    let mut labels = Vec::new();
+    if angry {
+        labels.push("anger");
+    }
+    if warm {
+        labels.push("praise");
+    }
+    for (signal, label) in [
+        (Signal::ThreatPublic, "threat-public"),
+        (Signal::Chargeback, "chargeback"),
+        (Signal::SpecialRequest, "special-request"),
+        (Signal::Pitch, "spam"),
+    ] {
+        if total(&evidence, signal) >= 0.5 {
+            labels.push(label);
+        }
+    }
+    TextSignals {
+        anger: f64::from(model.anger).max(phrase_anger),
+        praise: f64::from(model.praise).max(phrase_praise),
+        labels,
+        evidence,
+    }
+}
+
+/// Sum of a signal's weights, capped at 1.
+pub fn total(evidence: &[Evidence], signal: Signal) -> f64 {
+    evidence.iter().filter(|e| e.signal == signal).map(|e| e.weight).sum::<f64>().min(1.0)
+}
+
 /// ALL-CAPS runs and repeated exclamation marks.
 fn shouting(text: &str) -> Option<Evidence> {
     let caps_words = text
@@ -298,6 +411,33 @@ mod tests {
         assert!(cb.quote.contains("file a chargeback"), "{}", cb.quote);
         assert!(cb.quote.starts_with('…') && cb.quote.ends_with('…'), "{}", cb.quote);
         assert!(cb.quote.chars().count() <= 142);
+    }
+
+    #[test]
+    fn the_engine_labels_what_it_reads() {
+        let angry = analyze("This is absolutely unacceptable. I am furious and disgusted with how I was treated.");
+        assert_eq!(angry.labels, vec!["anger"]);
+        let threat = analyze("Refund me today or I file a chargeback and post a one-star review on Trustpilot.");
+        assert!(
+            threat.labels.contains(&"chargeback") && threat.labels.contains(&"threat-public"),
+            "{:?}",
+            threat.labels
+        );
+        let warm = analyze("Thank you so much, your course changed how I work!");
+        assert!(warm.labels.contains(&"praise") && !warm.labels.contains(&"anger"), "{:?}", warm.labels);
+        let flat = analyze("Could you resend the invoice for order 1042?");
+        assert!(flat.labels.is_empty(), "{:?}", flat.labels);
+        assert!((0.0..=1.0).contains(&flat.anger) && (0.0..=1.0).contains(&flat.praise));
+    }
+
+    #[test]
+    fn model_evidence_quotes_the_most_angry_sentence() {
+        let ev =
+            analyze("Hi there. Honestly, what a total joke, this is the worst garbage I've ever paid for!! Regards");
+        if let Some(e) = ev.evidence.iter().find(|e| e.signal == Signal::Anger && e.weight == 0.4) {
+            assert!(e.quote.contains("garbage"), "{}", e.quote);
+        }
+        assert!(ev.labels.contains(&"anger"), "{:?}", ev.labels);
     }
 
     #[test]
