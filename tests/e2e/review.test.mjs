@@ -68,10 +68,14 @@ describe('review mode', () => {
     const ids = await rowIds(page);
     const pending = await page
       .locator('[data-testid=review-row][data-state=pending]')
-      .evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-case-id'), r.getAttribute('data-suggested-lane')]));
-    const target = pending.find(([, lane]) => lane.startsWith('owner-'));
-    assert.ok(target, 'an undecided line suggests an owner lane');
-    const [targetId, suggested] = target;
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-case-id')));
+    // An open case triage put in an owner lane (waiting cases are in no lane queue).
+    const review = await cliReview();
+    const target = pending
+      .map((id) => review.find((i) => i.case_id === id))
+      .find((i) => i && i.status === 'open' && i.suggested_lane.startsWith('owner-') && !i.lane_manual);
+    assert.ok(target, 'an undecided open line suggests an owner lane');
+    const [targetId, suggested] = [target.case_id, target.suggested_lane];
 
     // j / k move without deciding.
     const from = ids.indexOf(await selectedRowId(page));
@@ -96,7 +100,6 @@ describe('review mode', () => {
     assert.equal(after.suggested_lane, suggested, 'triage’s suggestion is kept apart from the owner’s choice');
     assert.equal(after.reviewed, true);
     assert.equal(await reviewCount(page), reviewBefore - 1);
-    console.error('DEBUG', targetId, suggested, ownerBefore, await page.innerText('[data-testid=queue-owner] [data-testid=count]'), JSON.stringify(after).slice(0, 400));
     await page.waitForFunction(
       (n) => document.querySelector('[data-testid=queue-owner] [data-testid=count]')?.textContent?.trim() === String(n),
       ownerBefore - 1,

@@ -122,3 +122,95 @@ fn automated_mail_and_pitches_are_tagged_and_sink() {
     let owner = kindly_json(&db, &["queue", "owner", "--json"]);
     assert!(owner.as_array().unwrap().iter().all(|r| r["tags"].as_array().unwrap().is_empty()));
 }
+
+/// Hostile and odd bodies: triage reads them all without panicking and every case lands in a queue.
+pub fn odd_messages() -> Vec<(String, Vec<u8>)> {
+    let head = |id: &str, ct: &str| {
+        format!(
+            "From: Odd Sender <odd-{id}@example.com>\nTo: support@quillmark.example\nSubject: odd {id}\n\
+             Date: Mon, 16 Nov 2026 09:00:00 +0000\nMessage-ID: <odd-{id}@example.com>\nMIME-Version: 1.0\nContent-Type: {ct}\n\n"
+        )
+        .into_bytes()
+    };
+    let greetings = [
+        "Hello",
+        "Hola",
+        "Bonjour",
+        "Hallo",
+        "Ciao",
+        "Olá",
+        "Hej",
+        "Hei",
+        "Tere",
+        "Sveiki",
+        "Labas",
+        "Ahoj",
+        "Cześć",
+        "Привет",
+        "Здраво",
+        "Γειά σου",
+        "שלום",
+        "مرحبا",
+        "سلام",
+        "नमस्ते",
+        "হ্যালো",
+        "வணக்கம்",
+        "สวัสดี",
+        "Xin chào",
+        "你好",
+        "こんにちは",
+        "안녕하세요",
+        "Merhaba",
+        "Sawubona",
+        "Habari",
+        "Kamusta",
+    ];
+    let mut multilingual =
+        greetings.iter().map(|g| format!("{g}! This is unacceptable, I want a refund.")).collect::<Vec<_>>().join("\n");
+    multilingual.push_str("\n\u{202E}reversed\u{202C} \u{0000}\u{FEFF}zero-width\u{200B}joiners");
+    let big_sentence = "I have been waiting for weeks and nobody answers my emails about the course. ";
+    let mut cases = vec![
+        ("empty".to_string(), head("empty", "text/plain")),
+        (
+            "html-only".to_string(),
+            [
+                head("html", "text/html; charset=utf-8"),
+                b"<html><body><p>This is <b>UNACCEPTABLE</b>!!!</p><script>x()</script></body></html>\n".to_vec(),
+            ]
+            .concat(),
+        ),
+        (
+            "one-megabyte".to_string(),
+            [
+                head("big", "text/plain; charset=utf-8"),
+                big_sentence.repeat(1_000_000 / big_sentence.len()).into_bytes(),
+            ]
+            .concat(),
+        ),
+        (
+            "binary".to_string(),
+            [head("bin", "application/octet-stream"), (0..=255u8).cycle().take(50_000).collect()].concat(),
+        ),
+        ("multilingual".to_string(), [head("multi", "text/plain; charset=utf-8"), multilingual.into_bytes()].concat()),
+    ];
+    cases.push(("no-headers".to_string(), (0..=255u8).rev().cycle().take(4_000).collect()));
+    cases
+}
+
+#[test]
+fn odd_bodies_triage_without_panic_and_land_in_a_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let mbox = dir.path().join("odd.mbox");
+    let msgs: Vec<_> = odd_messages().into_iter().map(|(_, bytes)| kindly_tests::synth::Message { bytes }).collect();
+    kindly_tests::synth::write_mbox(&mbox, &msgs).unwrap();
+    let out = kindly_ok(&db, &["import", "--mbox", mbox.to_str().unwrap()]);
+    assert!(out.contains("Read 6 messages"), "{out}");
+    let all = kindly_json(&db, &["queue", "all", "--json"]);
+    assert_eq!(all.as_array().unwrap().len(), 6);
+    let mut store = Store::open(&db).unwrap();
+    let counts: QueueCounts = call(&mut store, "queue_counts", json!({}));
+    assert_eq!(counts.owner + counts.assistant + counts.waiting + counts.done, 6, "{counts:?}");
+    let big = all.as_array().unwrap().iter().find(|r| r["subject"] == "odd big").unwrap();
+    assert!(!big["reasons"].as_array().unwrap().is_empty());
+}

@@ -261,34 +261,46 @@ pub fn find(text: &str) -> Vec<Evidence> {
 /// Evidence from the tone model: when the model reads the text as angry (or warm), the sentence it
 /// reads as most angry (warmest) is the quote. Its weight stays below what phrases of open anger
 /// carry, so the model alone does not put a customer in the owner's lane.
-fn model_evidence(text: &str, whole: &tone::Tone) -> Vec<Evidence> {
+fn model_evidence(reading: &ModelReading<'_>) -> Vec<Evidence> {
     let mut out = Vec::new();
-    for (decided, signal) in [(whole.angry, Signal::Anger), (whole.warm, Signal::Praise)] {
+    for (decided, signal) in [(reading.tone.angry, Signal::Anger), (reading.tone.warm, Signal::Praise)] {
         if !decided {
             continue;
         }
         let key = |t: &tone::Tone| if signal == Signal::Anger { t.anger } else { t.praise };
-        let best = sentences(text)
-            .map(|s| (s, tone::score(s)))
-            .max_by(|a, b| key(&a.1).total_cmp(&key(&b.1)))
-            .map(|(s, _)| s.split_whitespace().collect::<Vec<_>>().join(" "));
-        if let Some(quote) = best.filter(|q| !q.is_empty()) {
+        let best = reading.sentences.iter().max_by(|a, b| key(&a.1).total_cmp(&key(&b.1)));
+        if let Some((sentence, _)) = best {
+            let quote: String = sentence.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(140).collect();
             let weight = if signal == Signal::Anger { 0.4 } else { 0.3 };
-            out.push(Evidence { signal, weight, quote: quote.chars().take(140).collect() });
+            out.push(Evidence { signal, weight, quote });
         }
     }
     out
 }
 
-/// The model's reading of a text: the strongest of the whole and each sentence, because in a
-/// mail one furious sentence among polite ones is still anger.
-pub fn model_tone(text: &str) -> tone::Tone {
-    sentences(text).map(tone::score).fold(tone::score(text), |a, b| tone::Tone {
-        anger: a.anger.max(b.anger),
-        praise: a.praise.max(b.praise),
-        angry: a.angry || b.angry,
-        warm: a.warm || b.warm,
-    })
+/// The model's reading of a text: the strongest of its sentences (and of the whole, for texts of
+/// a paragraph or so), because in a mail one furious sentence among polite ones is still anger.
+struct ModelReading<'a> {
+    tone: tone::Tone,
+    sentences: Vec<(&'a str, tone::Tone)>,
+}
+
+/// Beyond this length the whole text adds nothing its sentences do not say.
+const WHOLE_TEXT_MAX: usize = 2_000;
+
+fn read_model(text: &str) -> ModelReading<'_> {
+    let sentences: Vec<(&str, tone::Tone)> = sentences(text).map(|s| (s, tone::score(s))).collect();
+    let whole = if text.len() <= WHOLE_TEXT_MAX { Some(tone::score(text)) } else { None };
+    let tone = sentences.iter().map(|(_, t)| *t).chain(whole).fold(
+        tone::Tone { anger: 0.0, praise: 0.0, angry: false, warm: false },
+        |a, b| tone::Tone {
+            anger: a.anger.max(b.anger),
+            praise: a.praise.max(b.praise),
+            angry: a.angry || b.angry,
+            warm: a.warm || b.warm,
+        },
+    );
+    ModelReading { tone, sentences }
 }
 
 /// Sentences of a hard-wrapped mail: ends at . ! ? or a blank line, not at a single line break.
@@ -316,8 +328,9 @@ pub fn analyze(text: &str) -> TextSignals {
     let mut evidence = find(text);
     let phrase_anger = total(&evidence, Signal::Anger);
     let phrase_praise = total(&evidence, Signal::Praise);
-    let model = model_tone(text);
-    evidence.extend(model_evidence(text, &model));
+    let reading = read_model(text);
+    let model = reading.tone;
+    evidence.extend(model_evidence(&reading));
     let angry = model.angry || phrase_anger >= 0.5;
     let warm = model.warm || phrase_praise >= 0.5;
     let mut labels = Vec::new();
