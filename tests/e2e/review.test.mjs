@@ -109,6 +109,31 @@ describe('review mode', () => {
     await screenshot(page, 'review-mode');
   });
 
+  it('Enter on a case moved by hand before the review puts it back in the suggested lane', async () => {
+    const { page } = ctx.app;
+    const review = await cliReview();
+    const target = review.find((i) => i.status === 'open' && i.suggested_lane !== 'assistant' && !i.lane_manual);
+    assert.ok(target, 'an unreviewed open owner case');
+    await ctx.server.cli(['case', target.case_id, '--lane', 'assistant']);
+
+    // g r opens review afresh with what the core has now.
+    await page.keyboard.press('g');
+    await page.keyboard.press('r');
+    const row = page.locator(`[data-testid=review-row][data-case-id="${target.case_id}"]`);
+    await row.waitFor();
+    assert.match(await row.innerText(), /now Assistant/);
+    assert.equal(await row.getAttribute('data-state'), 'pending');
+    const ids = await rowIds(page);
+    for (let i = 0; i < ids.indexOf(target.case_id); i++) await page.keyboard.press('j');
+    assert.equal(await selectedRowId(page), target.case_id);
+
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await cliCase(target.case_id)).reviewed, { message: 'the case to be reviewed' });
+    const after = await cliCase(target.case_id);
+    assert.equal(after.lane, target.suggested_lane);
+    assert.equal(after.lane_manual, false);
+  });
+
   it('y through the rest ends in a clear done state', async () => {
     const { page } = ctx.app;
     const total = (await rowIds(page)).length;

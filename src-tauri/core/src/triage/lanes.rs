@@ -230,7 +230,8 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
 
     let angry = dispute >= 0.6 || threat >= 0.5 || anger >= 0.5 || (anger >= 0.3 && waiting >= 2) || unanswered >= 3;
     if angry && !corrected("not-angry") {
-        let score = 2.0 + dispute + threat + anger + 0.2 * waiting as f64;
+        // Threats and waiting decide; lifetime value only breaks ties.
+        let score = 2.0 + dispute + threat + anger + 0.2 * waiting as f64 + (v.lifetime_minor as f64 / 1e7).min(0.09);
         if valuable {
             reasons.push(value_reason(v));
         }

@@ -326,12 +326,19 @@ pub struct TextSignals {
 /// angry (the model says so, or phrases of open anger add up), and likewise `praise`.
 pub fn analyze(text: &str) -> TextSignals {
     let mut evidence = find(text);
-    let phrase_anger = total(&evidence, Signal::Anger);
-    let phrase_praise = total(&evidence, Signal::Praise);
     let reading = read_model(text);
     let model = reading.tone;
-    evidence.extend(model_evidence(&reading));
-    let angry = model.angry || phrase_anger >= 0.5;
+    let model_evidence = model_evidence(&reading);
+    let phrases = evidence.len();
+    evidence.extend(model_evidence);
+    for e in evidence.iter_mut().filter(|e| e.signal == Signal::Anger && aimed_elsewhere(&e.quote)) {
+        e.weight *= 0.25;
+    }
+    // The model's anger counts only where its angriest sentence is about us.
+    let model_angry = evidence[phrases..].iter().any(|e| e.signal == Signal::Anger && e.weight >= 0.4);
+    let phrase_anger = total(&evidence[..phrases], Signal::Anger);
+    let phrase_praise = total(&evidence[..phrases], Signal::Praise);
+    let angry = model_angry || phrase_anger >= 0.5;
     let warm = model.warm || phrase_praise >= 0.5;
     let mut labels = Vec::new();
     if angry {
@@ -351,11 +358,46 @@ pub fn analyze(text: &str) -> TextSignals {
         }
     }
     TextSignals {
-        anger: f64::from(model.anger).max(phrase_anger),
+        anger: if model_angry || !model.angry { f64::from(model.anger).max(phrase_anger) } else { phrase_anger },
         praise: f64::from(model.praise).max(phrase_praise),
         labels,
         evidence,
     }
+}
+
+/// Third parties customers get angry at while writing to us kindly.
+const THIRD_PARTIES: &[&str] = &[
+    "my bank",
+    "the bank",
+    "paypal",
+    "stripe",
+    "my card",
+    "credit card company",
+    "the post office",
+    "the courier",
+    "my isp",
+    "internet provider",
+    "my laptop",
+    "my computer",
+    "windows",
+    "apple",
+    "amazon",
+    "my boss",
+    "my employer",
+    "meine bank",
+    "mi banco",
+    "ma banque",
+];
+
+/// A sentence of anger about a third party that never addresses us ("you", "your") is not anger
+/// at us: "My bank blocked the payment twice, so annoying!"
+fn aimed_elsewhere(sentence: &str) -> bool {
+    let lower = sentence.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric() && c != '\'').collect();
+    let addresses_us = words
+        .iter()
+        .any(|w| matches!(*w, "you" | "your" | "you're" | "you've" | "yours" | "ihr" | "sie" | "usted" | "vous"));
+    !addresses_us && THIRD_PARTIES.iter().any(|p| lower.contains(p))
 }
 
 /// Sum of a signal's weights, capped at 1.
@@ -451,6 +493,15 @@ mod tests {
             assert!(e.quote.contains("garbage"), "{}", e.quote);
         }
         assert!(ev.labels.contains(&"anger"), "{:?}", ev.labels);
+    }
+
+    #[test]
+    fn anger_at_a_third_party_is_not_anger_at_us() {
+        let elsewhere =
+            analyze("My bank blocked the payment twice, so annoying and ridiculous!! You've been lovely though.");
+        assert!(!elsewhere.labels.contains(&"anger"), "{elsewhere:?}");
+        let at_us = analyze("Your checkout is ridiculous and unacceptable, my bank says you charged me twice!!");
+        assert!(at_us.labels.contains(&"anger"), "{at_us:?}");
     }
 
     #[test]
