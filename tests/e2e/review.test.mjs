@@ -134,6 +134,45 @@ describe('review mode', () => {
     assert.equal(after.lane_manual, false);
   });
 
+  it('a decision the core refuses is taken back and the error is shown', async () => {
+    const { page } = ctx.app;
+    const id = await selectedRowId(page);
+    const before = await reviewCount(page);
+    await page.route('**/api/review_confirm', (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ code: 'store_busy', message: 'The case store is busy. Try again in a moment.' }),
+      }),
+    );
+    try {
+      await page.keyboard.press('2');
+      const banner = page.locator('[data-testid=error-banner]');
+      await banner.waitFor();
+      assert.match(await banner.innerText(), /store is busy/);
+      await page.waitForFunction(
+        (rowId) =>
+          document.querySelector(`[data-testid=review-row][data-case-id="${rowId}"]`)?.getAttribute('data-state') ===
+          'pending',
+        id,
+      );
+      await page.waitForFunction(
+        (n) => document.querySelector('[data-testid=queue-review] [data-testid=count]')?.textContent?.trim() === String(n),
+        before,
+      );
+      assert.ok((await cliReview()).some((i) => i.case_id === id), 'still unreviewed in the core');
+    } finally {
+      await page.unroute('**/api/review_confirm');
+    }
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid=error-banner]').waitFor({ state: 'detached' });
+    // Back on that line to go on from there.
+    const ids = await rowIds(page);
+    const at = ids.indexOf(await selectedRowId(page));
+    for (let i = at; i > ids.indexOf(id); i--) await page.keyboard.press('k');
+    assert.equal(await selectedRowId(page), id);
+  });
+
   it('y through the rest ends in a clear done state', async () => {
     const { page } = ctx.app;
     const total = (await rowIds(page)).length;

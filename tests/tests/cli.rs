@@ -177,3 +177,19 @@ fn tone_reads_jsonl_and_answers_every_readable_line() {
         }
     }
 }
+
+#[test]
+fn a_closed_pipe_ends_the_cli_quietly() {
+    let (_dir, db) = demo_db();
+    let mut child = std::process::Command::new(kindly_tests::kindly_bin())
+        .arg("--db")
+        .arg(&db)
+        .args(["queue", "all"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away, as with `| head -0`
+    let out = child.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
+}

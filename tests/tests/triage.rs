@@ -81,9 +81,13 @@ fn changing_the_thresholds_re_triages_every_case() {
     let after = queue(&mut store, "owner-excellent").len();
     assert!(after < before, "fewer valuable customers: {before} → {after}");
     settings["serial_refund_ratio"] = json!(2.0);
-    let err = api::dispatch(&mut store, "set_triage_settings", settings).unwrap_err();
+    let err = api::dispatch(&mut store, "set_triage_settings", settings.clone()).unwrap_err();
     assert_eq!(err.code, "bad_args");
     assert!(err.message.contains("between 0 and 1"));
+    settings["serial_refund_ratio"] = json!(0.5);
+    settings["valuable_orders"] = json!(0);
+    let err = api::dispatch(&mut store, "set_triage_settings", settings).unwrap_err();
+    assert!(err.message.contains("at least 1 order"), "{}", err.message);
 }
 
 #[test]
@@ -106,6 +110,11 @@ fn review_confirms_or_moves_each_new_case_once() {
     let moved: CaseDetail = call(&mut store, "case", json!({"case_id": second.case_id}));
     assert!(moved.summary.reviewed && moved.summary.lane_manual);
     assert_eq!(moved.summary.lane.as_str(), "assistant");
+    // Confirming the suggestion later hands a case moved by hand back to triage.
+    let _: QueueCounts =
+        call(&mut store, "review_confirm", json!({"case_id": second.case_id, "lane": second.suggested_lane}));
+    let back: CaseDetail = call(&mut store, "case", json!({"case_id": second.case_id}));
+    assert!(!back.summary.lane_manual && back.summary.lane == second.suggested_lane);
 }
 
 #[test]

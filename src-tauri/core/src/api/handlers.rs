@@ -179,10 +179,10 @@ pub fn correct_triage(store: &mut Store, args: CorrectArgs) -> Result<CaseDetail
 pub fn review_confirm(store: &mut Store, args: ReviewArgs) -> Result<QueueCounts> {
     store.write(|tx| {
         let row = cases::get(tx, &args.case_id)?;
-        // Moving a case away from triage's suggestion is a manual lane; confirming it is not.
-        if args.lane.as_str() != row.suggested_lane {
-            cases::set_manual_lane(tx, &args.case_id, Some(args.lane.as_str()))?;
-        }
+        // Moving a case away from triage's suggestion is a manual lane; confirming the suggestion
+        // hands the case back to triage, even if it had been moved by hand before.
+        let manual = (args.lane.as_str() != row.suggested_lane).then_some(args.lane.as_str());
+        cases::set_manual_lane(tx, &args.case_id, manual)?;
         cases::mark_reviewed(tx, &args.case_id)
     })?;
     queue_counts(store, Empty {})

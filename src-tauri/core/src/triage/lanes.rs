@@ -131,6 +131,14 @@ fn ordinal(n: usize) -> String {
     }
 }
 
+/// What a customer wrote in a message: the subject when it is their own (not "Re: …" of an
+/// earlier one), then their own words without quotes and sign-off.
+fn message_text(m: &crate::store::messages::StoredMessage) -> String {
+    let own = signals::own_words(&m.body_text);
+    let is_reply = crate::mail::thread::normalize_subject(&m.subject) != m.subject.trim().to_lowercase();
+    if is_reply || m.subject.is_empty() { own } else { format!("{}\n\n{}", m.subject, own) }
+}
+
 /// Reasons in order of importance. One quoted sentence backs one reason only.
 #[derive(Default)]
 struct Reasons {
@@ -186,10 +194,21 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
     let last_reply = f.messages.iter().rposition(|m| m.direction == Direction::Outbound);
     let unanswered =
         f.messages[last_reply.map_or(0, |i| i + 1)..].iter().filter(|m| m.direction == Direction::Inbound).count();
-    let evidence: Vec<Evidence> = inbound
+    // What we already answered counts for less: if the customer's newest words are calm, the case
+    // is calm; if they write back angrier, that anger is new evidence at full weight.
+    let answered = |i: usize| last_reply.is_some_and(|r| i < r);
+    let evidence: Vec<Evidence> = f
+        .messages
         .iter()
-        .filter(|m| !m.automated)
-        .flat_map(|m| signals::analyze(&format!("{}\n{}", m.subject, signals::own_words(&m.body_text))).evidence)
+        .enumerate()
+        .filter(|(_, m)| m.direction == Direction::Inbound && !m.automated)
+        .flat_map(|(i, m)| {
+            let factor = if answered(i) { 0.3 } else { 1.0 };
+            signals::analyze(&message_text(m))
+                .evidence
+                .into_iter()
+                .map(move |e| Evidence { weight: e.weight * factor, ..e })
+        })
         .collect();
 
     let pitch = total(&evidence, Signal::Pitch);
@@ -228,7 +247,12 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
         reasons.push(format!("Serial refunder: {} of {} orders refunded", v.refunds, v.orders));
     }
 
-    let angry = dispute >= 0.6 || threat >= 0.5 || anger >= 0.5 || (anger >= 0.3 && waiting >= 2) || unanswered >= 3;
+    let pitchy = pitch >= 0.3 && v.orders == 0;
+    let angry = dispute >= 0.6
+        || threat >= 0.5
+        || anger >= 0.5
+        || (anger >= 0.3 && (waiting >= 2 || serial_refunder))
+        || (unanswered >= 3 && !pitchy);
     if angry && !corrected("not-angry") {
         // Threats and waiting decide; lifetime value only breaks ties.
         let score = 2.0 + dispute + threat + anger + 0.2 * waiting as f64 + (v.lifetime_minor as f64 / 1e7).min(0.09);
@@ -250,8 +274,8 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
     if serial_refunder {
         reasons.push(format!("Serial refunder: {} of {} orders refunded", v.refunds, v.orders));
     }
-    let excellent =
-        !serial_refunder && ((valuable && (praise >= 0.3 || request >= 0.3)) || (request >= 0.6 && praise >= 0.3));
+    // A valuable customer who raves or asks for something; anyone with a request worth the owner's time.
+    let excellent = !serial_refunder && !pitchy && ((valuable && (praise >= 0.4 || request >= 0.3)) || request >= 0.6);
     if excellent && !corrected("not-excellent") {
         let score = 1.0 + request + praise + (v.lifetime_minor as f64 / 100_000.0).min(0.9);
         return Assessment { lane: Lane::OwnerExcellent, score, reasons: reasons.lines, tags: vec![] };

@@ -54,10 +54,19 @@ impl TriageSettings {
     }
 
     pub fn validate(&self) -> Result<()> {
-        if self.valuable_lifetime_minor < 0 || !(0.0..=1.0).contains(&self.serial_refund_ratio) {
-            return Err(Error::BadArgs(
-                "the lifetime value must be zero or more, and the refund ratio between 0 and 1".into(),
-            ));
+        let problem = if self.valuable_lifetime_minor < 0 {
+            Some("the lifetime value must be zero or more")
+        } else if self.valuable_orders == 0 {
+            Some("a valuable customer needs at least 1 order (0 would make everyone valuable)")
+        } else if self.serial_refunds == 0 {
+            Some("a serial refunder needs at least 1 refund")
+        } else if !(self.serial_refund_ratio > 0.0 && self.serial_refund_ratio <= 1.0) {
+            Some("the refund ratio must be more than 0 and at most 1 (a share of orders, between 0 and 1)")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(Error::BadArgs(problem.into()));
         }
         Ok(())
     }

@@ -27,6 +27,18 @@ const PHRASES: &[(&str, Signal, f64)] = &[
     ("furious", Signal::Anger, 0.6),
     ("disgusted", Signal::Anger, 0.5),
     ("scam", Signal::Anger, 0.6),
+    ("scammer", Signal::Anger, 0.6),
+    ("you people", Signal::Anger, 0.3),
+    ("is anyone", Signal::Anger, 0.3),
+    ("anyone there", Signal::Anger, 0.3),
+    ("no response", Signal::Anger, 0.3),
+    ("no reply", Signal::Anger, 0.3),
+    ("haven't heard back", Signal::Anger, 0.3),
+    ("still haven't", Signal::Anger, 0.3),
+    ("ignored", Signal::Anger, 0.4),
+    ("bitterly", Signal::Anger, 0.5),
+    ("deeply disappointed", Signal::Anger, 0.5),
+    ("very disappointed", Signal::Anger, 0.4),
     ("ripped off", Signal::Anger, 0.6),
     ("rip-off", Signal::Anger, 0.6),
     ("cheated", Signal::Anger, 0.5),
@@ -52,6 +64,16 @@ const PHRASES: &[(&str, Signal, f64)] = &[
     ("horrible", Signal::Anger, 0.4),
     ("infuriating", Signal::Anger, 0.5),
     ("absolutely ridiculous", Signal::Anger, 0.5),
+    ("none of my", Signal::Anger, 0.3),
+    ("would get robbed", Signal::Anger, 0.6),
+    ("treated like a", Signal::Anger, 0.4),
+    ("silencio absoluto", Signal::Anger, 0.4),
+    ("ni una respuesta", Signal::Anger, 0.4),
+    ("nadie me ha contestado", Signal::Anger, 0.4),
+    ("keine antwort", Signal::Anger, 0.4),
+    ("aucune réponse", Signal::Anger, 0.4),
+    ("geen antwoord", Signal::Anger, 0.4),
+    ("nessuna risposta", Signal::Anger, 0.4),
     ("still waiting", Signal::Anger, 0.3),
     ("no one has answered", Signal::Anger, 0.4),
     ("nobody has answered", Signal::Anger, 0.4),
@@ -81,10 +103,34 @@ const PHRASES: &[(&str, Signal, f64)] = &[
     ("instagram", Signal::ThreatPublic, 0.3),
     ("tell everyone", Signal::ThreatPublic, 0.6),
     ("warn everyone", Signal::ThreatPublic, 0.6),
-    ("post about", Signal::ThreatPublic, 0.5),
     ("social media", Signal::ThreatPublic, 0.4),
     ("youtube", Signal::ThreatPublic, 0.3),
     ("reseña", Signal::ThreatPublic, 0.5),
+    ("reddit", Signal::ThreatPublic, 0.5),
+    ("subreddit", Signal::ThreatPublic, 0.6),
+    ("linkedin", Signal::ThreatPublic, 0.3),
+    ("twitter", Signal::ThreatPublic, 0.4),
+    ("tag you", Signal::ThreatPublic, 0.4),
+    ("on my blog", Signal::ThreatPublic, 0.5),
+    ("my newsletter", Signal::ThreatPublic, 0.4),
+    ("my subscribers", Signal::ThreatPublic, 0.5),
+    ("write-up", Signal::ThreatPublic, 0.4),
+    ("publish a review", Signal::ThreatPublic, 0.6),
+    ("public review", Signal::ThreatPublic, 0.6),
+    ("write a review", Signal::ThreatPublic, 0.5),
+    ("warn others", Signal::ThreatPublic, 0.6),
+    ("let people know", Signal::ThreatPublic, 0.5),
+    ("post about", Signal::ThreatPublic, 0.5),
+    ("avis", Signal::ThreatPublic, 0.3),
+    ("recensione", Signal::ThreatPublic, 0.5),
+    ("recensie", Signal::ThreatPublic, 0.5),
+    ("avaliação", Signal::ThreatPublic, 0.4),
+    ("share my experience", Signal::ThreatPublic, 0.5),
+    ("in a review", Signal::ThreatPublic, 0.4),
+    ("drafting a piece", Signal::ThreatPublic, 0.5),
+    ("a piece about", Signal::ThreatPublic, 0.4),
+    ("write about this", Signal::ThreatPublic, 0.5),
+    ("post on", Signal::ThreatPublic, 0.3),
     ("bewertung", Signal::ThreatPublic, 0.5),
     // Money disputes and legal
     ("chargeback", Signal::Chargeback, 0.8),
@@ -98,6 +144,34 @@ const PHRASES: &[(&str, Signal, f64)] = &[
     ("better business bureau", Signal::Chargeback, 0.7),
     ("bbb", Signal::Chargeback, 0.6),
     ("abogado", Signal::Chargeback, 0.8),
+    ("solicitor", Signal::Chargeback, 0.8),
+    ("legal action", Signal::Chargeback, 0.8),
+    ("consumer rights", Signal::Chargeback, 0.7),
+    ("consumer office", Signal::Chargeback, 0.7),
+    ("ombudsman", Signal::Chargeback, 0.7),
+    ("trading standards", Signal::Chargeback, 0.7),
+    ("card company", Signal::Chargeback, 0.6),
+    ("card issuer", Signal::Chargeback, 0.6),
+    ("reverse the charge", Signal::Chargeback, 0.7),
+    ("reverse the payment", Signal::Chargeback, 0.7),
+    ("paypal claim", Signal::Chargeback, 0.7),
+    ("paypal case", Signal::Chargeback, 0.7),
+    ("go to paypal", Signal::Chargeback, 0.6),
+    ("paypal", Signal::Chargeback, 0.2),
+    ("take it up with", Signal::Chargeback, 0.4),
+    ("de consumo", Signal::Chargeback, 0.6),
+    ("ante mi banco", Signal::Chargeback, 0.4),
+    ("auprès de ma banque", Signal::Chargeback, 0.5),
+    ("bei meiner bank", Signal::Chargeback, 0.4),
+    ("terugboeking", Signal::Chargeback, 0.8),
+    ("creditcardmaatschappij", Signal::Chargeback, 0.6),
+    ("litige", Signal::Chargeback, 0.6),
+    ("rétrofacturation", Signal::Chargeback, 0.8),
+    ("contestation", Signal::Chargeback, 0.6),
+    ("reclamación", Signal::Chargeback, 0.5),
+    ("contracargo", Signal::Chargeback, 0.8),
+    ("estorno", Signal::Chargeback, 0.7),
+    ("storno", Signal::Chargeback, 0.6),
     ("anwalt", Signal::Chargeback, 0.8),
     ("rückbuchung", Signal::Chargeback, 0.8),
     ("verbraucherzentrale", Signal::Chargeback, 0.7),
@@ -120,6 +194,28 @@ const PHRASES: &[(&str, Signal, f64)] = &[
     ("incredible", Signal::Praise, 0.4),
     ("gracias", Signal::Praise, 0.3),
     ("danke", Signal::Praise, 0.3),
+    ("top-notch", Signal::Praise, 0.4),
+    ("five stars", Signal::Praise, 0.4),
+    ("hats off", Signal::Praise, 0.4),
+    ("well done", Signal::Praise, 0.3),
+    ("great job", Signal::Praise, 0.3),
+    ("merci", Signal::Praise, 0.3),
+    ("grazie", Signal::Praise, 0.3),
+    ("ringraziarti", Signal::Praise, 0.4),
+    ("ringraziare", Signal::Praise, 0.4),
+    ("mi ha cambiato", Signal::Praise, 0.6),
+    ("ne è valsa la pena", Signal::Praise, 0.4),
+    ("obrigado", Signal::Praise, 0.3),
+    ("obrigada", Signal::Praise, 0.3),
+    ("muito bem", Signal::Praise, 0.3),
+    ("bedankt", Signal::Praise, 0.3),
+    ("geweldig", Signal::Praise, 0.4),
+    ("increíble", Signal::Praise, 0.4),
+    ("enhorabuena", Signal::Praise, 0.4),
+    ("de diez", Signal::Praise, 0.3),
+    ("genial", Signal::Praise, 0.3),
+    ("großartig", Signal::Praise, 0.4),
+    ("magnifique", Signal::Praise, 0.4),
     // Special requests worth the owner's time
     ("team licence", Signal::SpecialRequest, 0.7),
     ("team license", Signal::SpecialRequest, 0.7),
@@ -164,9 +260,45 @@ const PHRASES: &[(&str, Signal, f64)] = &[
     ("crypto", Signal::Pitch, 0.4),
     ("unsubscribe", Signal::Pitch, 0.3),
     ("opt out", Signal::Pitch, 0.3),
+    ("bumping this", Signal::Pitch, 0.4),
+    ("just bumping", Signal::Pitch, 0.4),
+    ("following up on my previous email", Signal::Pitch, 0.3),
+    ("in case my last email", Signal::Pitch, 0.3),
+    ("our services", Signal::Pitch, 0.4),
+    ("we specialize", Signal::Pitch, 0.4),
+    ("agency", Signal::Pitch, 0.3),
+    ("our rates", Signal::Pitch, 0.4),
     ("institutional", Signal::SpecialRequest, 0.6),
     ("educational licence", Signal::SpecialRequest, 0.6),
     ("students", Signal::SpecialRequest, 0.3),
+    ("commission", Signal::SpecialRequest, 0.5),
+    ("translation rights", Signal::SpecialRequest, 0.7),
+    ("translate", Signal::SpecialRequest, 0.4),
+    ("licences for", Signal::SpecialRequest, 0.5),
+    ("licenses for", Signal::SpecialRequest, 0.5),
+    ("seats for", Signal::SpecialRequest, 0.5),
+    ("keynote", Signal::SpecialRequest, 0.7),
+    ("conference", Signal::SpecialRequest, 0.4),
+    ("honorarium", Signal::SpecialRequest, 0.6),
+    ("invite you", Signal::SpecialRequest, 0.5),
+    ("have you on", Signal::SpecialRequest, 0.6),
+    ("q&a", Signal::SpecialRequest, 0.5),
+    ("book club", Signal::SpecialRequest, 0.4),
+    ("group discount", Signal::SpecialRequest, 0.4),
+    ("sponsor", Signal::SpecialRequest, 0.5),
+    ("profile of", Signal::SpecialRequest, 0.4),
+    ("lizenzen für", Signal::SpecialRequest, 0.5),
+    ("übersetzung", Signal::SpecialRequest, 0.5),
+    ("licencias para", Signal::SpecialRequest, 0.5),
+    ("licenças para", Signal::SpecialRequest, 0.5),
+    ("traduire", Signal::SpecialRequest, 0.5),
+    ("traduction", Signal::SpecialRequest, 0.5),
+    ("partenariat", Signal::SpecialRequest, 0.6),
+    ("custom work", Signal::SpecialRequest, 0.6),
+    ("übersetzungsrechte", Signal::SpecialRequest, 0.7),
+    ("derechos de traducción", Signal::SpecialRequest, 0.7),
+    ("droits de traduction", Signal::SpecialRequest, 0.7),
+    ("for the whole team", Signal::SpecialRequest, 0.4),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -180,13 +312,43 @@ pub struct Evidence {
 /// The customer's own words: everything before a quoted reply or a forwarded part.
 pub fn own_words(body: &str) -> String {
     let mut out = Vec::new();
-    for line in body.lines() {
+    let lines: Vec<&str> = body.lines().collect();
+    for (i, &line) in lines.iter().enumerate() {
         let t = line.trim();
         let lower = t.to_lowercase();
-        let reply_header = (lower.starts_with("on ") && lower.ends_with("wrote:"))
+        // "On Tue, … Jo <support@…" wrapped before "wrote:".
+        let wrapped_header = lower.starts_with("on ")
+            && lower.contains('@')
+            && lines.get(i + 1).is_some_and(|next| next.trim_end().to_lowercase().ends_with("wrote:"));
+        // Outlook and friends: a rule of underscores, or a header block quoted in the body.
+        let outlook = t.starts_with("_____")
+            || lower.starts_with("-----ursprüngliche nachricht")
+            || lower.starts_with("-----mensaje original")
+            || lower.starts_with("-----message d'origine")
+            || ((lower.starts_with("from:") || lower.starts_with("von:") || lower.starts_with("de:"))
+                && lines.get(i + 1).is_some_and(|next| {
+                    let n = next.trim_start().to_lowercase();
+                    n.starts_with("sent:")
+                        || n.starts_with("date:")
+                        || n.starts_with("gesendet:")
+                        || n.starts_with("enviado:")
+                }));
+        let reply_header = wrapped_header
+            || outlook
+            || (lower.starts_with("on ") && lower.ends_with("wrote:"))
             || (lower.starts_with("am ") && lower.ends_with("schrieb:"))
-            || (lower.starts_with("el ") && lower.ends_with("escribió:"));
-        if reply_header || lower.starts_with("-----original message") || lower.starts_with("---------- forwarded") {
+            || (lower.starts_with("el ") && lower.ends_with("escribió:"))
+            || (lower.starts_with("le ") && lower.ends_with("écrit :"))
+            || (lower.starts_with("op ") && lower.ends_with("geschreven:"))
+            || (lower.starts_with("em ") && lower.ends_with("escreveu:"))
+            || (lower.starts_with("il ") && lower.ends_with("scritto:"));
+        if reply_header
+            || lower.starts_with("-----original message")
+            || lower.starts_with("---------- forwarded")
+            || lower == "--"
+            || lower.starts_with("sent from my ")
+            || is_sign_off(t)
+        {
             break;
         }
         if t.starts_with('>') {
@@ -195,6 +357,55 @@ pub fn own_words(body: &str) -> String {
         out.push(line);
     }
     out.join("\n")
+}
+
+/// "Thanks,", "Best regards", "Thanks, Raj", "Cheers!": the closing formula, not the message.
+fn is_sign_off(line: &str) -> bool {
+    const CLOSINGS: &[&str] = &[
+        "thanks",
+        "thank you",
+        "many thanks",
+        "thanks again",
+        "thanks in advance",
+        "best",
+        "best regards",
+        "kind regards",
+        "regards",
+        "warm regards",
+        "warmly",
+        "cheers",
+        "sincerely",
+        "yours",
+        "all the best",
+        "best wishes",
+        "take care",
+        "gracias",
+        "saludos",
+        "un saludo",
+        "danke",
+        "viele grüße",
+        "liebe grüße",
+        "mit freundlichen grüßen",
+        "merci",
+        "cordialement",
+        "bien à vous",
+        "obrigado",
+        "obrigada",
+        "abraços",
+        "grazie",
+        "cordiali saluti",
+        "saluti",
+        "groeten",
+        "met vriendelijke groet",
+        "bedankt",
+    ];
+    let (formula, rest) = line.split_once(',').unwrap_or((line, ""));
+    let formula = formula.trim().trim_end_matches(['!', '.', ' ']).to_lowercase();
+    // Nothing after the formula, or only a name: "Thanks, Raj" closes; "Thanks, that worked!" does not.
+    let rest = rest.trim().trim_end_matches(['!', '.']);
+    let name_only = rest.split_whitespace().count() <= 3
+        && rest.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    line.chars().count() <= 40 && CLOSINGS.contains(&formula.as_str()) && name_only
 }
 
 /// The sentence around `start..end`, whitespace folded. Mail is hard-wrapped, so a single line
@@ -271,7 +482,7 @@ fn model_evidence(reading: &ModelReading<'_>) -> Vec<Evidence> {
         let best = reading.sentences.iter().max_by(|a, b| key(&a.1).total_cmp(&key(&b.1)));
         if let Some((sentence, _)) = best {
             let quote: String = sentence.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(140).collect();
-            let weight = if signal == Signal::Anger { 0.4 } else { 0.3 };
+            let weight = if signal == Signal::Anger { 0.4 } else { 0.25 };
             out.push(Evidence { signal, weight, quote });
         }
     }
@@ -334,6 +545,23 @@ pub fn analyze(text: &str) -> TextSignals {
     for e in evidence.iter_mut().filter(|e| e.signal == Signal::Anger && aimed_elsewhere(&e.quote)) {
         e.weight *= 0.25;
     }
+    let failure = FAILURE.is_match(text);
+    let complaint = COMPLAINT.is_match(text);
+    for e in evidence.iter_mut() {
+        match e.signal {
+            // "Amazing service. Three weeks and still no access." Warm words around a clear failure
+            // are sarcasm; plain thanks and apologies are not.
+            Signal::Praise if failure && !is_courtesy(&e.quote) => {
+                e.signal = Signal::Anger;
+                e.weight = e.weight.max(0.4);
+                e.quote = format!("{} (sarcasm)", e.quote);
+            }
+            // Going public is a threat only when something went wrong; an invitation to someone's
+            // channel or blog is not.
+            Signal::ThreatPublic if !complaint => e.weight *= 0.3,
+            _ => {}
+        }
+    }
     // The model's anger counts only where its angriest sentence is about us.
     let model_angry = evidence[phrases..].iter().any(|e| e.signal == Signal::Anger && e.weight >= 0.4);
     let phrase_anger = total(&evidence[..phrases], Signal::Anger);
@@ -363,6 +591,105 @@ pub fn analyze(text: &str) -> TextSignals {
         labels,
         evidence,
     }
+}
+
+/// Markers that something clearly failed the customer: warm words next to them are sarcasm.
+const FAILURE_MARKERS: &[&str] = &[
+    "still no",
+    "still not",
+    "still waiting",
+    "still haven't",
+    "no access",
+    "can't access",
+    "cannot access",
+    "doesn't work",
+    "does not work",
+    "not working",
+    "stopped working",
+    "broken",
+    "never received",
+    "never arrived",
+    "haven't received",
+    "no reply",
+    "no response",
+    "no answer",
+    "ignored",
+    "robbed",
+    "charged twice",
+    "double charge",
+    "wasted",
+    "waste of",
+    "rip-off",
+    "ripped off",
+    "garbage",
+    "scam",
+    "useless",
+    "none of my",
+    "wiped",
+    "sigue sin",
+    "ni acceso",
+    "silencio absoluto",
+    "ni una respuesta",
+    "immer noch",
+    "toujours pas",
+    "ancora niente",
+];
+
+/// Markers that something went wrong at all: mentions of reviews or followers become threats.
+const COMPLAINT_MARKERS: &[&str] = &[
+    "refund",
+    "money back",
+    "disappointed",
+    "unacceptable",
+    "dispute",
+    "chargeback",
+    "lost",
+    "gone",
+    "waiting",
+    "reembolso",
+    "rückerstattung",
+    "remboursement",
+    "terugbetaling",
+    "rimborso",
+    "unless",
+    "if i don't",
+    "by friday",
+    "end of this week",
+    "rejected",
+    "locked out",
+    "error",
+    "crash",
+    "failed",
+    "fails",
+    "problem",
+    "not happy",
+    "unhappy",
+    "frustrat",
+    "one-star",
+    "1-star",
+    "one star",
+    "within 48",
+    "within 24",
+    "fehler",
+    "problema",
+];
+
+static FAILURE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder().ascii_case_insensitive(true).build(FAILURE_MARKERS).expect("valid markers")
+});
+/// Failures count as complaints too.
+static COMPLAINT: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(FAILURE_MARKERS.iter().chain(COMPLAINT_MARKERS))
+        .expect("valid markers")
+});
+
+/// Thanks and apologies stay courtesy even in a complaint.
+fn is_courtesy(quote: &str) -> bool {
+    let lower = quote.to_lowercase();
+    ["thank", "sorry", "appreciate", "gracias", "danke", "merci"].iter().any(|w| lower.contains(w))
+        && !lower.contains('"')
 }
 
 /// Third parties customers get angry at while writing to us kindly.
@@ -397,7 +724,10 @@ fn aimed_elsewhere(sentence: &str) -> bool {
     let addresses_us = words
         .iter()
         .any(|w| matches!(*w, "you" | "your" | "you're" | "you've" | "yours" | "ihr" | "sie" | "usted" | "vous"));
-    !addresses_us && THIRD_PARTIES.iter().any(|p| lower.contains(p))
+    let exonerates_us = ["not at you", "not your fault", "nothing to do with you", "not you guys", "not on you"]
+        .iter()
+        .any(|p| lower.contains(p));
+    exonerates_us || (!addresses_us && THIRD_PARTIES.iter().any(|p| lower.contains(p)))
 }
 
 /// Sum of a signal's weights, capped at 1.
@@ -432,6 +762,17 @@ fn shouting(text: &str) -> Option<Evidence> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sign_offs_end_the_message_but_thanks_in_a_sentence_do_not() {
+        assert_eq!(
+            own_words("Where is my invoice?\n\nThanks,\nRaj\nSent from my phone").trim(),
+            "Where is my invoice?"
+        );
+        assert_eq!(own_words("Hi\nThanks, Raj").trim(), "Hi");
+        assert_eq!(own_words("Thanks, that worked!").trim(), "Thanks, that worked!");
+        assert_eq!(own_words("Best regards").trim(), "");
+    }
 
     #[test]
     fn quoted_text_is_not_the_customers_words() {
