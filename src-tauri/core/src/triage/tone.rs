@@ -41,12 +41,14 @@ pub fn features(text: &str, out: &mut Vec<u32>) {
     // Character 3- to 5-grams of each word with boundary marks (as fastText): they carry
     // misspellings, inflections and other languages' word forms.
     let mut padded = String::new();
+    let mut bounds: Vec<usize> = Vec::new();
     for w in &words {
         padded.clear();
         padded.push('<');
         padded.push_str(w);
         padded.push('>');
-        let bounds: Vec<usize> = padded.char_indices().map(|(i, _)| i).chain([padded.len()]).collect();
+        bounds.clear();
+        bounds.extend(padded.char_indices().map(|(i, _)| i).chain([padded.len()]));
         for n in 3..=5 {
             for start in 0..bounds.len().saturating_sub(n) {
                 out.push(bucket(fnv1a(3, &[&padded.as_bytes()[bounds[start]..bounds[start + n]]])));
