@@ -45,6 +45,9 @@ fn queue_json_carries_the_contract_fields() {
     }
     let scores: Vec<f64> = rows.iter().map(|r| r["score"].as_f64().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "most urgent first: {scores:?}");
+    let lanes: Vec<&str> = rows.iter().map(|r| r["lane"].as_str().unwrap()).collect();
+    let first_excellent = lanes.iter().position(|l| *l == "owner-excellent").unwrap_or(lanes.len());
+    assert!(lanes[first_excellent..].iter().all(|l| *l == "owner-excellent"), "angry before excellent: {lanes:?}");
     for row in kindly_json(&db, &["queue", "assistant", "--json"]).as_array().unwrap() {
         assert_eq!(row["lane"], "assistant");
     }

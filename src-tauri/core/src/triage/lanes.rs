@@ -158,9 +158,16 @@ impl Reasons {
     }
 }
 
+/// "6 orders, $643 lifetime, last on 12 Nov 2026": value, frequency and recency in one line. The
+/// date is absolute because reasons are stored and "3 days ago" would go stale.
 fn value_reason(v: &crate::store::orders::Value) -> String {
     let plural = if v.orders == 1 { "" } else { "s" };
-    format!("{} order{plural}, {} lifetime", v.orders, money(v.lifetime_minor, &v.currency))
+    let last = v
+        .last_purchase_ms
+        .and_then(chrono::DateTime::<chrono::Utc>::from_timestamp_millis)
+        .map(|d| format!(", last on {}", d.format("%-d %b %Y")))
+        .unwrap_or_default();
+    format!("{} order{plural}, {} lifetime{last}", v.orders, money(v.lifetime_minor, &v.currency))
 }
 
 fn strongest(evidence: &[Evidence], signal: Signal) -> Option<&Evidence> {
@@ -277,7 +284,8 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
     // A valuable customer who raves or asks for something; anyone with a request worth the owner's time.
     let excellent = !serial_refunder && !pitchy && ((valuable && (praise >= 0.4 || request >= 0.3)) || request >= 0.6);
     if excellent && !corrected("not-excellent") {
-        let score = 1.0 + request + praise + (v.lifetime_minor as f64 / 100_000.0).min(0.9);
+        // Praise and requests rank below every angry case (those score 2 and up).
+        let score = 1.0 + (0.3 * request + 0.3 * praise + (v.lifetime_minor as f64 / 1e6).min(0.3)).min(0.99);
         return Assessment { lane: Lane::OwnerExcellent, score, reasons: reasons.lines, tags: vec![] };
     }
     let mut reasons = reasons.lines;
