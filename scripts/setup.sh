@@ -9,6 +9,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev   # Tauri / WebKitGTK
   xvfb xauth webkit2gtk-driver                                                 # the desktop-window test
   chromium                                                                     # the Playwright specs
+  dovecot-imapd                                                                # the real IMAP server of the mailbox tests
 )
 
 missing=()
@@ -20,6 +21,8 @@ if ((${#missing[@]})); then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The tests start their own Dovecot on a free loopback port; the system one is not needed.
+  if dpkg-query -W dovecot-core >/dev/null 2>&1; then $SUDO service dovecot stop >/dev/null 2>&1 || true; fi
 fi
 
 command -v cargo >/dev/null || { echo "cargo is missing: install Rust 1.95 with rustup first" >&2; exit 1; }

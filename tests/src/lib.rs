@@ -1,6 +1,7 @@
 //! Shared helpers for Kindly's end-to-end tests and benchmarks: where the binaries are, how to run
 //! the CLI, and a deterministic generator of realistic synthetic mail.
 
+pub mod dovecot;
 pub mod synth;
 
 use std::path::{Path, PathBuf};

@@ -61,6 +61,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Connect the support mailbox.
+    Account {
+        #[command(subcommand)]
+        action: AccountAction,
+    },
+    /// Fetch new mail from the mailbox (with --once: one pass, then exit; otherwise keep polling).
+    Sync {
+        #[arg(long)]
+        once: bool,
+    },
     /// Read the tone of texts: JSONL `{"id","text"}` on stdin, `{"id","anger","praise","labels"}` out.
     Tone {
         /// Accepted for symmetry with the other commands: the output is always JSON lines.
@@ -74,6 +84,31 @@ enum Command {
         /// The built UI (defaults to ui/dist of this checkout, or KINDLY_UI_DIR).
         #[arg(long)]
         ui_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountAction {
+    /// Add (or update) the support mailbox. The password is never stored by Kindly.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// IMAP server as HOST:PORT.
+        #[arg(long)]
+        imap: String,
+        /// SMTP server as HOST:PORT.
+        #[arg(long)]
+        smtp: String,
+        #[arg(long)]
+        user: String,
+        #[arg(long, value_parser = ["tls", "starttls", "none"], default_value = "tls")]
+        security: String,
+        /// Read the password from this environment variable at every connection.
+        #[arg(long, conflicts_with = "password_stdin")]
+        password_env: Option<String>,
+        /// Read the password from standard input and keep it in the OS keychain.
+        #[arg(long)]
+        password_stdin: bool,
     },
 }
 
@@ -231,6 +266,55 @@ fn run(cli: Cli) -> Result<()> {
                 println!("{}  {}  {}\n{:18}{}", hit.case_id, hit.from_email, hit.subject, "", snippet);
             }
         }
+        Command::Account {
+            action: AccountAction::Add { email, imap, smtp, user, security, password_env, password_stdin },
+        } => {
+            if password_stdin {
+                return Err(Error::BadArgs(
+                    "--password-stdin (the OS keychain) is not available in this build yet; use --password-env VAR"
+                        .into(),
+                ));
+            }
+            let Some(password_env) = password_env else {
+                return Err(Error::BadArgs("say where the password comes from: --password-env VAR".into()));
+            };
+            let (imap_host, imap_port) = host_port(&imap, "--imap")?;
+            let (smtp_host, smtp_port) = host_port(&smtp, "--smtp")?;
+            let mut store = open_store(db)?;
+            let account = kindly_core::store::accounts::Account {
+                id: 0,
+                email: email.trim().to_ascii_lowercase(),
+                imap_host,
+                imap_port,
+                smtp_host,
+                smtp_port,
+                username: user,
+                security,
+                password_env: Some(password_env),
+            };
+            let saved =
+                store.write(|tx| kindly_core::store::accounts::upsert(tx, &account, kindly_core::time::now_ms()))?;
+            println!("Mailbox {} connected. Run `kindly sync --once` to fetch its mail.", saved.email);
+        }
+        Command::Sync { once } => {
+            let mut store = open_store(db)?;
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| Error::Invalid(e.to_string()))?;
+            loop {
+                let bar = bar(0, "{msg} {bar:30} {pos}/{len}");
+                let summary =
+                    runtime.block_on(kindly_core::mail::imap::sync_once(&mut store, &mut |folder, done, goal| {
+                        bar.set_length(u64::from(goal));
+                        bar.set_position(u64::from(done));
+                        bar.set_message(format!("Fetching {folder}"));
+                    }))?;
+                bar.finish_and_clear();
+                report_import(&summary);
+                if once {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_secs(60));
+            }
+        }
         Command::Tone { json: _ } => tone(std::io::stdin().lock(), std::io::stdout().lock())?,
         Command::Serve { port, ui_dir } => {
             let store = open_store(db)?;
@@ -284,6 +368,14 @@ fn tone(input: impl std::io::BufRead, output: impl Write) -> Result<()> {
         return Err(Error::BadArgs(format!("{failed} input lines were not JSON objects with an id and a text")));
     }
     Ok(())
+}
+
+fn host_port(s: &str, flag: &str) -> Result<(String, u16)> {
+    let (host, port) = s
+        .rsplit_once(':')
+        .ok_or_else(|| Error::BadArgs(format!("{flag} wants HOST:PORT, for example imap.example.com:993")))?;
+    let port = port.parse().map_err(|_| Error::BadArgs(format!("{flag}: `{port}` is not a port number")))?;
+    Ok((host.to_string(), port))
 }
 
 fn bar(len: u64, template: &str) -> ProgressBar {

@@ -35,6 +35,17 @@ pub struct ImportSummary {
     pub errors: Vec<String>,
 }
 
+impl ImportSummary {
+    /// Adds another run's counts to this one.
+    pub fn absorb(&mut self, other: ImportSummary) {
+        self.seen += other.seen;
+        self.imported += other.imported;
+        self.duplicates += other.duplicates;
+        self.unreadable += other.unreadable;
+        self.errors.extend(other.errors);
+    }
+}
+
 impl std::fmt::Display for ImportSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(

@@ -1,5 +1,6 @@
 //! Mail: parse raw messages, split mbox files, walk maildirs, thread, and import into the store.
 
+pub mod imap;
 pub mod import;
 pub mod maildir;
 pub mod mbox;

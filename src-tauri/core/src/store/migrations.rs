@@ -5,7 +5,11 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// Index + 1 is the `user_version` a database has after applying that step.
-const STEPS: &[&str] = &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0002_triage.sql")];
+const STEPS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_triage.sql"),
+    include_str!("migrations/0003_accounts.sql"),
+];
 
 pub fn latest() -> i64 {
     STEPS.len() as i64

@@ -1,5 +1,6 @@
 //! The SQLite case store: one file per replica, WAL, foreign keys, STRICT tables, numbered migrations.
 
+pub mod accounts;
 pub mod cases;
 pub mod customers;
 pub mod messages;

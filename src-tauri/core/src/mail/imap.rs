@@ -1,0 +1,149 @@
+//! IMAP ingest: new messages of a folder, by UID, into the import pipeline.
+//!
+//! What is new is decided by UID against a per-folder cursor, never by \Seen. Messages are fetched
+//! with BODY.PEEK[] (so nothing is marked read) in batches; each batch goes through the same
+//! pipeline as an mbox import, and the cursor moves only after that batch is committed. A crash in
+//! between fetches the batch again and dedupe drops it. A new UIDVALIDITY means the server
+//! renumbered the folder: it is read again from the start, and dedupe keeps it free of duplicates.
+
+use futures::StreamExt;
+use tokio::net::TcpStream;
+
+use super::import::{ImportSummary, import_items};
+use crate::error::{Error, Result};
+use crate::store::accounts::{self, Account, Cursor};
+use crate::store::{Store, settings};
+use crate::time::now_ms;
+
+/// UIDs per FETCH: large enough to stream well, small enough that a dropped connection repeats
+/// little.
+const FETCH_BATCH: u32 = 200;
+
+type Session = async_imap::Session<TcpStream>;
+
+fn imap_error(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::Invalid(format!("{what}: {e}"))
+}
+
+/// The password for `account`, from the environment variable named at `account add`.
+pub fn password(account: &Account) -> Result<String> {
+    let var = account.password_env.as_deref().ok_or_else(|| {
+        Error::Invalid("no password source for this mailbox: run `kindly account add … --password-env VAR`".into())
+    })?;
+    std::env::var(var).map_err(|_| {
+        Error::Invalid(format!("the environment variable {var} that holds the mailbox password is not set"))
+    })
+}
+
+pub async fn connect(account: &Account, password: &str) -> Result<Session> {
+    if account.security != "none" {
+        return Err(Error::Invalid(format!(
+            "{} connections are not supported yet in this build; use --security none on a trusted network",
+            account.security
+        )));
+    }
+    let addr = (account.imap_host.as_str(), account.imap_port);
+    let tcp = TcpStream::connect(addr).await.map_err(|e| {
+        imap_error(&format!("cannot reach {}:{} (check the host, port and network)", addr.0, addr.1), e)
+    })?;
+    let mut client = async_imap::Client::new(tcp);
+    client
+        .read_response()
+        .await
+        .map_err(|e| imap_error("the IMAP server did not greet", e))?
+        .ok_or_else(|| Error::Invalid("the IMAP server closed the connection before greeting".into()))?;
+    client
+        .login(&account.username, password)
+        .await
+        .map_err(|(e, _)| imap_error("the IMAP server refused the login (check the user name and password)", e))
+}
+
+/// Fetches what is new in `folder` and imports it. Returns the import summary.
+pub async fn ingest_folder(
+    store: &mut Store,
+    session: &mut Session,
+    account: &Account,
+    folder: &str,
+    progress: &mut dyn FnMut(u32, u32),
+) -> Result<ImportSummary> {
+    let mailbox = session.select(folder).await.map_err(|e| imap_error(&format!("cannot open {folder}"), e))?;
+    let uid_validity = mailbox.uid_validity.unwrap_or(0);
+    let uid_next = mailbox.uid_next.unwrap_or(u32::MAX);
+    let mut cursor = match accounts::cursor(store.conn(), account.id, folder)? {
+        Some(c) if c.uid_validity == uid_validity => c,
+        _ => Cursor { uid_validity, last_uid: 0 },
+    };
+    let mut total = ImportSummary::default();
+    let goal = uid_next.saturating_sub(1);
+    while cursor.last_uid < goal && mailbox.exists > 0 {
+        let from = cursor.last_uid + 1;
+        let to = from.saturating_add(FETCH_BATCH - 1).min(goal);
+        let mut raws: Vec<(u32, Vec<u8>)> = Vec::new();
+        {
+            let mut fetches = session
+                .uid_fetch(format!("{from}:{to}"), "(UID BODY.PEEK[])")
+                .await
+                .map_err(|e| imap_error(&format!("fetching {folder}"), e))?;
+            while let Some(fetch) = fetches.next().await {
+                let fetch = fetch.map_err(|e| imap_error(&format!("fetching {folder}"), e))?;
+                // "n:m" may answer with a message below n when none is in range: keep only the range.
+                if let Some(uid) = fetch.uid.filter(|u| (from..=to).contains(u)) {
+                    raws.push((uid, fetch.body().unwrap_or_default().to_vec()));
+                }
+            }
+        }
+        let summary = import_items(store, raws.into_iter().map(|(_, raw)| Ok(raw)), &mut |_| {})?;
+        // Committed: now the cursor may move past this range.
+        cursor.last_uid = to;
+        store.write(|tx| accounts::set_cursor(tx, account.id, folder, cursor, now_ms()))?;
+        total.absorb(summary);
+        progress(cursor.last_uid, goal);
+    }
+    if mailbox.exists == 0 || cursor.last_uid >= goal {
+        store.write(|tx| accounts::set_cursor(tx, account.id, folder, cursor, now_ms()))?;
+    }
+    Ok(total)
+}
+
+/// One pass over the support mailbox: INBOX, then our sent mail (so replies join their cases).
+pub async fn sync_once(store: &mut Store, progress: &mut dyn FnMut(&str, u32, u32)) -> Result<ImportSummary> {
+    let account = accounts::first(store.conn())?
+        .ok_or_else(|| Error::Invalid("no mailbox is connected: run `kindly account add …` first".into()))?;
+    // Mail from the support address is ours: outbound.
+    let mut ours = settings::support_addresses(store.conn())?;
+    if !ours.contains(&account.email) {
+        ours.push(account.email.clone());
+        let json = serde_json::to_string(&ours).map_err(|e| Error::Invalid(e.to_string()))?;
+        store.write(|tx| settings::set(tx, settings::SUPPORT_ADDRESSES, &json))?;
+    }
+    let mut session = connect(&account, &password(&account)?).await?;
+    let mut folders = vec!["INBOX".to_string()];
+    if let Some(sent) = sent_folder(&mut session).await? {
+        folders.push(sent);
+    }
+    let mut total = ImportSummary::default();
+    for folder in &folders {
+        let s = ingest_folder(store, &mut session, &account, folder, &mut |done, goal| progress(folder, done, goal))
+            .await?;
+        total.absorb(s);
+    }
+    let _ = session.logout().await;
+    Ok(total)
+}
+
+/// The folder holding our sent mail: the one marked \Sent, else one named like it.
+async fn sent_folder(session: &mut Session) -> Result<Option<String>> {
+    let names: Vec<async_imap::types::Name> = session
+        .list(Some(""), Some("*"))
+        .await
+        .map_err(|e| imap_error("listing folders", e))?
+        .filter_map(|n| async move { n.ok() })
+        .collect()
+        .await;
+    let marked =
+        names.iter().find(|n| n.attributes().iter().any(|a| matches!(a, async_imap::types::NameAttribute::Sent)));
+    let named = names.iter().find(|n| {
+        matches!(n.name().to_ascii_lowercase().as_str(), "sent" | "sent items" | "sent messages" | "inbox.sent")
+    });
+    Ok(marked.or(named).map(|n| n.name().to_string()))
+}

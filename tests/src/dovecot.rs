@@ -1,0 +1,209 @@
+//! A real Dovecot IMAP server on a free loopback port, for tests: generated config, a passwd-file
+//! user, maildir storage in a temp folder; stopped when dropped. Needs Debian's `dovecot-imapd`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const USER: &str = "support@kindly.test";
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct Dovecot {
+    dir: tempfile::TempDir,
+    pub port: u16,
+    child: Child,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+impl Dovecot {
+    pub fn start() -> Dovecot {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = free_port();
+        let root = dir.path();
+        for sub in ["run", "state", "mail"] {
+            std::fs::create_dir_all(root.join(sub)).unwrap();
+        }
+        let config = format!(
+            r#"base_dir = {root}/run
+state_dir = {root}/state
+instance_name = kindly-test-{port}
+log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:{root}/mail/%u
+first_valid_uid = 1
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid=dovecot gid=dovecot home={root}/mail/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service pop3-login {{
+  inet_listener pop3 {{
+    port = 0
+  }}
+}}
+protocol imap {{
+  mail_max_userip_connections = 100
+}}
+"#,
+            root = root.display()
+        );
+        std::fs::write(root.join("dovecot.conf"), config).unwrap();
+        std::fs::write(root.join("passwd"), format!("{USER}:{{PLAIN}}{PASSWORD}\n")).unwrap();
+        // Mail processes run as the package's `dovecot` user, never as root.
+        let status = Command::new("chown").args(["-R", "dovecot:dovecot"]).arg(root.join("mail")).status().unwrap();
+        assert!(status.success(), "chown of the test maildir failed");
+        std::fs::set_permissions(root, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        let child = Command::new("dovecot")
+            .arg("-F")
+            .arg("-c")
+            .arg(root.join("dovecot.conf"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start dovecot (apt-get install dovecot-imapd)");
+        let server = Dovecot { dir, port, child };
+        server.wait_ready();
+        server
+    }
+
+    fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(s) = TcpStream::connect(("127.0.0.1", self.port)) {
+                let mut line = String::new();
+                if BufReader::new(s).read_line(&mut line).is_ok() && line.starts_with("* OK") {
+                    return;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "dovecot did not start; log:\n{}",
+            std::fs::read_to_string(self.dir.path().join("dovecot.log")).unwrap_or_default()
+        );
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("dovecot.conf")
+    }
+
+    /// Runs `doveadm -c CONFIG ARGS…` and returns stdout.
+    pub fn doveadm(&self, args: &[&str]) -> String {
+        let out = Command::new("doveadm").arg("-c").arg(self.config()).args(args).output().expect("doveadm");
+        assert!(out.status.success(), "doveadm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// An IMAP session for seeding and inspecting the mailbox.
+    pub fn client(&self) -> RawImap {
+        RawImap::login(self.port)
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("dovecot.log")).unwrap_or_default()
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// A few IMAP commands over a plain socket: enough to seed and inspect a test mailbox without
+/// going through the code under test.
+pub struct RawImap {
+    stream: BufReader<TcpStream>,
+    tag: u32,
+}
+
+impl RawImap {
+    fn login(port: u16) -> RawImap {
+        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to dovecot");
+        stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let mut imap = RawImap { stream: BufReader::new(stream), tag: 0 };
+        let mut greeting = String::new();
+        imap.stream.read_line(&mut greeting).unwrap();
+        imap.command(&format!("LOGIN \"{USER}\" \"{PASSWORD}\""));
+        imap
+    }
+
+    /// Sends a command, returns the untagged lines; panics unless the server says OK.
+    pub fn command(&mut self, command: &str) -> Vec<String> {
+        self.send(command.as_bytes(), None)
+    }
+
+    fn send(&mut self, command: &[u8], literal: Option<&[u8]>) -> Vec<String> {
+        self.tag += 1;
+        let tag = format!("t{}", self.tag);
+        let out = self.stream.get_mut();
+        out.write_all(format!("{tag} ").as_bytes()).unwrap();
+        out.write_all(command).unwrap();
+        if let Some(body) = literal {
+            out.write_all(format!(" {{{}+}}\r\n", body.len()).as_bytes()).unwrap();
+            out.write_all(body).unwrap();
+        }
+        out.write_all(b"\r\n").unwrap();
+        let mut lines = Vec::new();
+        loop {
+            let mut line = Vec::new();
+            self.stream.read_until(b'\n', &mut line).unwrap();
+            let text = String::from_utf8_lossy(&line).into_owned();
+            // Skip literals in responses (FETCH bodies): read their bytes whole.
+            if let Some(n) = text
+                .trim_end()
+                .strip_suffix('}')
+                .and_then(|t| t.rsplit_once('{'))
+                .and_then(|(_, n)| n.parse::<usize>().ok())
+            {
+                let mut skip = vec![0; n];
+                self.stream.read_exact(&mut skip).unwrap();
+            }
+            if text.starts_with(&format!("{tag} ")) {
+                assert!(text.starts_with(&format!("{tag} OK")), "IMAP {}: {text}", String::from_utf8_lossy(command));
+                return lines;
+            }
+            lines.push(text);
+        }
+    }
+
+    pub fn append(&mut self, folder: &str, message: &[u8]) {
+        self.send(format!("APPEND \"{folder}\"").as_bytes(), Some(message));
+    }
+
+    pub fn create(&mut self, folder: &str) {
+        self.command(&format!("CREATE \"{folder}\""));
+    }
+
+    /// The flags of every message in `folder`, in UID order.
+    pub fn flags(&mut self, folder: &str) -> Vec<String> {
+        self.command(&format!("SELECT \"{folder}\""));
+        self.command("UID FETCH 1:* (FLAGS)").into_iter().filter(|l| l.contains("FETCH")).collect()
+    }
+}

@@ -1,0 +1,158 @@
+//! IMAP ingest against a real Dovecot on loopback: first sync, incremental fetch, no \Seen, a
+//! malformed message in the middle, a UIDVALIDITY reset, our Sent folder, and clear errors.
+
+use std::path::Path;
+use std::process::Command;
+
+use kindly_tests::dovecot::{Dovecot, PASSWORD, USER};
+use kindly_tests::{kindly_bin, kindly_json, synth};
+
+const PW_VAR: &str = "KINDLY_TEST_IMAP_PASSWORD";
+
+fn kindly_with_password(db: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(kindly_bin()).arg("--db").arg(db).args(args).env(PW_VAR, PASSWORD).output().unwrap()
+}
+
+fn sync(db: &Path) -> String {
+    let out = kindly_with_password(db, &["sync", "--once"]);
+    assert!(out.status.success(), "sync failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn connect(dovecot: &Dovecot) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let imap = format!("127.0.0.1:{}", dovecot.port);
+    let out = kindly_with_password(
+        &db,
+        &[
+            "account",
+            "add",
+            "--email",
+            USER,
+            "--imap",
+            &imap,
+            "--smtp",
+            "127.0.0.1:2525",
+            "--user",
+            USER,
+            "--security",
+            "none",
+            "--password-env",
+            PW_VAR,
+        ],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Nothing secret lands in the store.
+    let bytes = std::fs::read(&db).unwrap();
+    assert!(!bytes.windows(PASSWORD.len()).any(|w| w == PASSWORD.as_bytes()), "the password reached the store");
+    (dir, db)
+}
+
+fn message_count(db: &Path) -> i64 {
+    let store = kindly_core::Store::open(db).unwrap();
+    kindly_core::store::messages::count(store.conn()).unwrap()
+}
+
+#[test]
+fn first_sync_then_incremental_fetch_without_touching_seen() {
+    let dovecot = Dovecot::start();
+    let mut imap = dovecot.client();
+    let msgs = synth::messages(2_005, 5);
+    for m in &msgs[..2_000] {
+        imap.append("INBOX", &m.bytes);
+    }
+    let (_dir, db) = connect(&dovecot);
+
+    let first = sync(&db);
+    assert!(first.contains("Read 2000 messages: 2000 imported, 0 duplicates"), "{first}");
+    assert_eq!(message_count(&db), 2_000);
+
+    for m in &msgs[2_000..] {
+        imap.append("INBOX", &m.bytes);
+    }
+    let second = sync(&db);
+    assert!(second.contains("Read 5 messages: 5 imported"), "only the new ones are fetched: {second}");
+    let third = sync(&db);
+    assert!(third.contains("Read 0 messages"), "{third}");
+    assert_eq!(message_count(&db), 2_005);
+
+    let flags = imap.flags("INBOX");
+    assert_eq!(flags.len(), 2_005);
+    assert!(flags.iter().all(|f| !f.contains("\\Seen")), "ingest must not mark mail read");
+}
+
+#[test]
+fn a_malformed_message_in_the_middle_does_not_stop_the_rest() {
+    let dovecot = Dovecot::start();
+    let mut imap = dovecot.client();
+    let msgs = synth::messages(20, 6);
+    for (i, m) in msgs.iter().enumerate() {
+        imap.append("INBOX", &m.bytes);
+        if i == 9 {
+            imap.append("INBOX", b"\x00\x01 not a mail message at all \xff\xfe\r\n");
+        }
+    }
+    let (_dir, db) = connect(&dovecot);
+    let out = sync(&db);
+    assert!(out.contains("Read 21 messages: 20 imported, 0 duplicates skipped, 1 unreadable"), "{out}");
+}
+
+#[test]
+fn a_uidvalidity_reset_reads_the_folder_again_without_duplicates() {
+    let dovecot = Dovecot::start();
+    let mut imap = dovecot.client();
+    for m in &synth::messages(30, 7) {
+        imap.append("INBOX", &m.bytes);
+    }
+    let (_dir, db) = connect(&dovecot);
+    sync(&db);
+    assert_eq!(message_count(&db), 30);
+    dovecot.doveadm(&["mailbox", "update", "-u", USER, "--uid-validity", "12345", "INBOX"]);
+    let again = sync(&db);
+    assert!(again.contains("Read 30 messages: 0 imported, 30 duplicates skipped"), "{again}");
+    assert_eq!(message_count(&db), 30);
+}
+
+#[test]
+fn our_sent_replies_join_their_cases_as_outbound() {
+    let dovecot = Dovecot::start();
+    let mut imap = dovecot.client();
+    imap.append(
+        "INBOX",
+        b"From: Ann Lee <ann@example.com>\r\nTo: support@kindly.test\r\nSubject: Where is my invoice?\r\n\
+          Date: Mon, 16 Nov 2026 09:00:00 +0000\r\nMessage-ID: <q1@example.com>\r\n\r\nHi, where is my invoice?\r\n",
+    );
+    imap.create("Sent");
+    imap.append(
+        "Sent",
+        b"From: Kindly Support <support@kindly.test>\r\nTo: Ann Lee <ann@example.com>\r\nSubject: Re: Where is my invoice?\r\n\
+          Date: Mon, 16 Nov 2026 10:00:00 +0000\r\nMessage-ID: <r1@kindly.test>\r\nIn-Reply-To: <q1@example.com>\r\n\
+          References: <q1@example.com>\r\n\r\nHi Ann, attached. Sam\r\n",
+    );
+    let (_dir, db) = connect(&dovecot);
+    let out = sync(&db);
+    assert!(out.contains("Read 2 messages: 2 imported"), "{out}");
+    let waiting = kindly_json(&db, &["queue", "waiting", "--json"]);
+    let case = &waiting.as_array().unwrap()[0];
+    assert_eq!(case["customer_email"], "ann@example.com");
+    let detail = kindly_json(&db, &["case", case["case_id"].as_str().unwrap(), "--json"]);
+    let directions: Vec<&str> =
+        detail["messages"].as_array().unwrap().iter().map(|m| m["direction"].as_str().unwrap()).collect();
+    assert_eq!(directions, vec!["inbound", "outbound"]);
+}
+
+#[test]
+fn a_wrong_password_or_missing_variable_is_a_clear_error() {
+    let dovecot = Dovecot::start();
+    let (_dir, db) = connect(&dovecot);
+    let out =
+        Command::new(kindly_bin()).arg("--db").arg(&db).args(["sync", "--once"]).env(PW_VAR, "wrong").output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("refused the login"), "{err}");
+    assert!(!err.contains("wrong"), "the password is not echoed: {err}");
+    let out =
+        Command::new(kindly_bin()).arg("--db").arg(&db).args(["sync", "--once"]).env_remove(PW_VAR).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains(PW_VAR));
+}
