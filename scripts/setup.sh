@@ -35,6 +35,11 @@ for dir in ui tests/e2e; do
   fi
 done
 
+if ! python3 -c "import aiosmtpd" 2>/dev/null; then
+  echo "==> pip install aiosmtpd (the tests' SMTP server)"
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
+fi
+
 if ! command -v tauri-driver >/dev/null; then
   echo "==> cargo install tauri-driver"
   cargo install tauri-driver --locked --quiet

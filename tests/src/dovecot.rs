@@ -207,3 +207,99 @@ impl RawImap {
         self.command("UID FETCH 1:* (FLAGS)").into_iter().filter(|l| l.contains("FETCH")).collect()
     }
 }
+
+/// A real SMTP server (tests/support/smtp_sink.py, aiosmtpd) that delivers into `folder` of the
+/// test Dovecot. `set_mode` makes it answer 4xx or 5xx.
+pub struct SmtpSink {
+    pub port: u16,
+    child: Child,
+    mode: PathBuf,
+}
+
+impl SmtpSink {
+    pub fn start(dovecot: &Dovecot, folder: &str) -> SmtpSink {
+        Self::start_on(dovecot, folder, free_port())
+    }
+
+    pub fn start_on(dovecot: &Dovecot, folder: &str, port: u16) -> SmtpSink {
+        let mut imap = dovecot.client();
+        if !imap
+            .command("LIST \"\" \"*\"")
+            .iter()
+            .any(|l| l.trim_end().ends_with(&format!("\"{folder}\"")) || l.trim_end().ends_with(&format!(" {folder}")))
+        {
+            imap.create(folder);
+        }
+        let mode = dovecot.root().join(format!("smtp-mode-{port}"));
+        let script = crate::repo_root().join("tests/support/smtp_sink.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(dovecot.config())
+            .arg(USER)
+            .arg(folder)
+            .arg(&mode)
+            .arg(USER)
+            .arg(PASSWORD)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the SMTP sink (python3 -m pip install aiosmtpd)");
+        let mut ready = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut ready).unwrap();
+        assert_eq!(ready.trim(), "ready", "the SMTP sink did not start");
+        SmtpSink { port, child, mode }
+    }
+
+    pub fn set_mode(&self, mode: &str) {
+        std::fs::write(&self.mode, mode).unwrap();
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl RawImap {
+    /// How many messages `folder` holds.
+    pub fn count(&mut self, folder: &str) -> usize {
+        self.command(&format!("STATUS \"{folder}\" (MESSAGES)"))
+            .iter()
+            .find_map(|l| l.split("MESSAGES ").nth(1).and_then(|n| n.trim_end_matches([')', '\r', '\n']).parse().ok()))
+            .unwrap_or(0)
+    }
+
+    /// The raw messages of `folder`, in UID order.
+    pub fn messages(&mut self, folder: &str) -> Vec<String> {
+        self.command(&format!("EXAMINE \"{folder}\""));
+        let mut out = Vec::new();
+        let n = self.count(folder);
+        for i in 1..=n {
+            self.tag += 1;
+            let tag = format!("t{}", self.tag);
+            self.stream.get_mut().write_all(format!("{tag} FETCH {i} BODY.PEEK[]\r\n").as_bytes()).unwrap();
+            loop {
+                let mut line = Vec::new();
+                self.stream.read_until(b'\n', &mut line).unwrap();
+                let text = String::from_utf8_lossy(&line).into_owned();
+                if let Some(len) = text
+                    .trim_end()
+                    .strip_suffix('}')
+                    .and_then(|t| t.rsplit_once('{'))
+                    .and_then(|(_, n)| n.parse::<usize>().ok())
+                {
+                    let mut body = vec![0; len];
+                    self.stream.read_exact(&mut body).unwrap();
+                    out.push(String::from_utf8_lossy(&body).into_owned());
+                }
+                if text.starts_with(&format!("{tag} ")) {
+                    break;
+                }
+            }
+        }
+        out
+    }
+}

@@ -71,6 +71,12 @@ enum Command {
         #[arg(long)]
         once: bool,
     },
+    /// Queue a reply to a case (sent by `sync`).
+    Reply {
+        case_id: String,
+        #[arg(long)]
+        body_file: PathBuf,
+    },
     /// Read the tone of texts: JSONL `{"id","text"}` on stdin, `{"id","anger","praise","labels"}` out.
     Tone {
         /// Accepted for symmetry with the other commands: the output is always JSON lines.
@@ -301,19 +307,57 @@ fn run(cli: Cli) -> Result<()> {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| Error::Invalid(e.to_string()))?;
             loop {
                 let bar = bar(0, "{msg} {bar:30} {pos}/{len}");
-                let summary =
+                let report =
                     runtime.block_on(kindly_core::mail::imap::sync_once(&mut store, &mut |folder, done, goal| {
                         bar.set_length(u64::from(goal));
                         bar.set_position(u64::from(done));
                         bar.set_message(format!("Fetching {folder}"));
                     }))?;
                 bar.finish_and_clear();
-                report_import(&summary);
+                report_import(&report.mail);
+                let s = &report.sent;
+                if s.sent + s.retrying + s.parked > 0 {
+                    println!(
+                        "Sent {} replies; {} will be retried; {} parked for review.",
+                        s.sent, s.retrying, s.parked
+                    );
+                }
+                for item in kindly_core::store::outbox::all(store.conn())?.iter().filter(|i| i.state == "parked") {
+                    let reason = item.last_error.as_deref().unwrap_or_default();
+                    eprintln!("parked reply to {} (case {}): {reason}", item.to_email, item.case_id);
+                }
                 if once {
                     break;
                 }
                 std::thread::sleep(std::time::Duration::from_secs(60));
             }
+        }
+        Command::Reply { case_id, body_file } => {
+            let body = std::fs::read_to_string(&body_file).map_err(|e| Error::io(&body_file, e))?;
+            if body.trim().is_empty() {
+                return Err(Error::BadArgs(format!("{} is empty: write the reply first", body_file.display())));
+            }
+            let mut store = open_store(db)?;
+            let account = kindly_core::store::accounts::first(store.conn())?
+                .ok_or_else(|| Error::Invalid("no mailbox is connected: run `kindly account add …` first".into()))?;
+            let queued = store.write(|tx| {
+                let reply = kindly_core::mail::compose::reply(tx, &case_id, &body, &account)?;
+                let now = kindly_core::time::now_ms();
+                kindly_core::store::outbox::queue(
+                    tx,
+                    &kindly_core::store::outbox::NewItem {
+                        case_id: &case_id,
+                        message_id: &reply.message_id,
+                        to_email: &reply.to_email,
+                        raw: &reply.raw,
+                        case_seen_ms: reply.case_seen_ms,
+                    },
+                    now,
+                )?;
+                kindly_core::store::cases::set_status(tx, &case_id, "waiting")?;
+                Ok(reply)
+            })?;
+            println!("Reply to {} queued as {}; `kindly sync` sends it.", queued.to_email, queued.message_id);
         }
         Command::Tone { json: _ } => tone(std::io::stdin().lock(), std::io::stdout().lock())?,
         Command::Serve { port, ui_dir } => {

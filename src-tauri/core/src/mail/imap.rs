@@ -19,7 +19,7 @@ use crate::time::now_ms;
 /// little.
 const FETCH_BATCH: u32 = 200;
 
-type Session = async_imap::Session<TcpStream>;
+pub type Session = async_imap::Session<TcpStream>;
 
 fn imap_error(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Invalid(format!("{what}: {e}"))
@@ -105,8 +105,16 @@ pub async fn ingest_folder(
     Ok(total)
 }
 
-/// One pass over the support mailbox: INBOX, then our sent mail (so replies join their cases).
-pub async fn sync_once(store: &mut Store, progress: &mut dyn FnMut(&str, u32, u32)) -> Result<ImportSummary> {
+/// What one pass did.
+#[derive(Debug, Default)]
+pub struct SyncReport {
+    pub mail: ImportSummary,
+    pub sent: super::smtp::SendSummary,
+}
+
+/// One pass over the support mailbox: fetch INBOX and our sent mail (so replies join their cases),
+/// send the replies that are due, and fetch Sent again so those join their cases too.
+pub async fn sync_once(store: &mut Store, progress: &mut dyn FnMut(&str, u32, u32)) -> Result<SyncReport> {
     let account = accounts::first(store.conn())?
         .ok_or_else(|| Error::Invalid("no mailbox is connected: run `kindly account add …` first".into()))?;
     // Mail from the support address is ours: outbound.
@@ -116,19 +124,29 @@ pub async fn sync_once(store: &mut Store, progress: &mut dyn FnMut(&str, u32, u3
         let json = serde_json::to_string(&ours).map_err(|e| Error::Invalid(e.to_string()))?;
         store.write(|tx| settings::set(tx, settings::SUPPORT_ADDRESSES, &json))?;
     }
-    let mut session = connect(&account, &password(&account)?).await?;
-    let mut folders = vec!["INBOX".to_string()];
-    if let Some(sent) = sent_folder(&mut session).await? {
-        folders.push(sent);
-    }
-    let mut total = ImportSummary::default();
-    for folder in &folders {
+    let password = password(&account)?;
+    let mut session = connect(&account, &password).await?;
+    let sent = match sent_folder(&mut session).await? {
+        Some(sent) => sent,
+        None => {
+            session.create("Sent").await.map_err(|e| imap_error("creating the Sent folder", e))?;
+            "Sent".to_string()
+        }
+    };
+    let mut report = SyncReport::default();
+    for folder in ["INBOX", sent.as_str()] {
         let s = ingest_folder(store, &mut session, &account, folder, &mut |done, goal| progress(folder, done, goal))
             .await?;
-        total.absorb(s);
+        report.mail.absorb(s);
+    }
+    report.sent = super::smtp::send_due(store, &mut session, &account, &password, &sent).await?;
+    if report.sent.sent > 0 {
+        let s =
+            ingest_folder(store, &mut session, &account, &sent, &mut |done, goal| progress(&sent, done, goal)).await?;
+        report.mail.absorb(s);
     }
     let _ = session.logout().await;
-    Ok(total)
+    Ok(report)
 }
 
 /// The folder holding our sent mail: the one marked \Sent, else one named like it.

@@ -1,11 +1,13 @@
 //! Mail: parse raw messages, split mbox files, walk maildirs, thread, and import into the store.
 
+pub mod compose;
 pub mod imap;
 pub mod import;
 pub mod maildir;
 pub mod mbox;
 pub mod parse;
 pub mod sanitize;
+pub mod smtp;
 pub mod thread;
 
 pub use parse::{Attachment, ParsedMessage, parse};

@@ -134,6 +134,11 @@ pub fn set_manual_lane(conn: &Connection, id: &str, lane: Option<&str>) -> Resul
     Ok(())
 }
 
+pub fn set_status(conn: &Connection, id: &str, status: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE cases SET status = ?2 WHERE id = ?1")?.execute(params![id, status])?;
+    Ok(())
+}
+
 pub fn mark_reviewed(conn: &Connection, id: &str) -> Result<()> {
     conn.prepare_cached("UPDATE cases SET reviewed = 1 WHERE id = ?1")?.execute([id])?;
     Ok(())

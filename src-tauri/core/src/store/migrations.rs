@@ -9,6 +9,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_triage.sql"),
     include_str!("migrations/0003_accounts.sql"),
+    include_str!("migrations/0004_outbox.sql"),
 ];
 
 pub fn latest() -> i64 {

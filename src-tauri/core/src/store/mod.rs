@@ -6,6 +6,7 @@ pub mod customers;
 pub mod messages;
 mod migrations;
 pub mod orders;
+pub mod outbox;
 pub mod search;
 pub mod settings;
 

@@ -1,0 +1,110 @@
+//! Sending the outbox over SMTP, exactly once as far as the mailbox can tell.
+//!
+//! For each due reply: the traffic cop first (new mail on the case since the reply was written
+//! parks it for review); a reply left `sending` by a crash is looked up in Sent by Message-ID and
+//! not sent again if it is there; then the attempt is counted and committed; then SMTP; then the
+//! copy is APPENDed to Sent; then the reply is marked sent. What remains is a window of a few
+//! milliseconds between the server's acceptance and the APPEND, in which a crash would send twice.
+
+use lettre::AsyncTransport;
+use lettre::address::Envelope;
+
+use super::imap::Session;
+use crate::error::{Error, Result};
+use crate::store::accounts::Account;
+use crate::store::{Store, cases, outbox};
+use crate::time::now_ms;
+
+/// Tries before a reply is parked with the last error.
+pub const MAX_ATTEMPTS: u32 = 5;
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct SendSummary {
+    pub sent: u32,
+    pub retrying: u32,
+    pub parked: u32,
+}
+
+/// Seconds before retry `n` (1-based): doubling from the base, at most an hour.
+fn backoff_ms(attempt: u32) -> i64 {
+    let base: i64 = std::env::var("KINDLY_SEND_RETRY_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
+    (base * 1000).saturating_mul(1 << attempt.saturating_sub(1).min(6)).min(3_600_000)
+}
+
+async fn in_sent(imap: &mut Session, sent: &str, message_id: &str) -> Result<bool> {
+    imap.select(sent).await.map_err(|e| Error::Invalid(format!("cannot open {sent}: {e}")))?;
+    let id = message_id.replace('"', "");
+    let found = imap
+        .uid_search(format!("HEADER Message-ID \"{id}\""))
+        .await
+        .map_err(|e| Error::Invalid(format!("searching {sent}: {e}")))?;
+    Ok(!found.is_empty())
+}
+
+pub async fn send_due(
+    store: &mut Store,
+    imap: &mut Session,
+    account: &Account,
+    password: &str,
+    sent: &str,
+) -> Result<SendSummary> {
+    let mut summary = SendSummary::default();
+    let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous(account.smtp_host.clone())
+        .port(account.smtp_port)
+        .credentials(lettre::transport::smtp::authentication::Credentials::new(
+            account.username.clone(),
+            password.to_string(),
+        ))
+        .timeout(Some(std::time::Duration::from_secs(30)))
+        .build();
+    for item in outbox::due(store.conn(), now_ms())? {
+        let case = cases::get(store.conn(), &item.case_id)?;
+        if item.state == "queued" && case.last_message_ms > item.case_seen_ms {
+            let reason = "new mail arrived on this case after the reply was written: read it, then send again";
+            store.write(|tx| outbox::mark_failed(tx, item.id, reason, None))?;
+            summary.parked += 1;
+            continue;
+        }
+        if item.state == "sending" && in_sent(imap, sent, &item.message_id).await? {
+            store.write(|tx| outbox::mark_sent(tx, item.id, now_ms()))?;
+            summary.sent += 1;
+            continue;
+        }
+        store.write(|tx| outbox::begin_attempt(tx, item.id))?;
+        let attempt = item.attempts + 1;
+        let envelope = Envelope::new(
+            Some(account.email.parse().map_err(|e| Error::Invalid(format!("support address: {e}")))?),
+            vec![item.to_email.parse().map_err(|e| Error::Invalid(format!("customer address: {e}")))?],
+        )
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+        match transport.send_raw(&envelope, &item.raw).await {
+            Ok(_) => {
+                imap.append(sent, Some("(\\Seen)"), None, &item.raw)
+                    .await
+                    .map_err(|e| Error::Invalid(format!("the reply was sent but not copied to {sent}: {e}")))?;
+                if std::env::var_os("KINDLY_TEST_CRASH_AFTER_SENT_COPY").is_some() {
+                    std::process::abort(); // the crash test: accepted and copied, not yet committed
+                }
+                store.write(|tx| outbox::mark_sent(tx, item.id, now_ms()))?;
+                summary.sent += 1;
+            }
+            Err(e) => {
+                let words = e.to_string();
+                let park = e.is_permanent() || attempt >= MAX_ATTEMPTS;
+                let retry_at = (!park).then(|| now_ms() + backoff_ms(attempt));
+                let reason = if e.is_permanent() {
+                    format!("the mail server refused this reply: {words}")
+                } else {
+                    format!("could not send (try {attempt} of {MAX_ATTEMPTS}): {words}")
+                };
+                store.write(|tx| outbox::mark_failed(tx, item.id, &reason, retry_at))?;
+                if park {
+                    summary.parked += 1;
+                } else {
+                    summary.retrying += 1;
+                }
+            }
+        }
+    }
+    Ok(summary)
+}

@@ -1,0 +1,98 @@
+//! The outbox: replies waiting to be sent, being sent, sent, or parked with a visible reason.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::error::Result;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub id: i64,
+    pub case_id: String,
+    pub message_id: String,
+    pub to_email: String,
+    pub raw: Vec<u8>,
+    pub state: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub case_seen_ms: i64,
+}
+
+pub struct NewItem<'a> {
+    pub case_id: &'a str,
+    pub message_id: &'a str,
+    pub to_email: &'a str,
+    pub raw: &'a [u8],
+    pub case_seen_ms: i64,
+}
+
+pub fn queue(conn: &Connection, item: &NewItem<'_>, now_ms: i64) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO outbox (case_id, message_id, to_email, raw, state, next_attempt_ms, case_seen_ms, created_ms)
+         VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?6, ?5)",
+    )?
+    .execute(params![item.case_id, item.message_id, item.to_email, item.raw, now_ms, item.case_seen_ms])?;
+    Ok(conn.last_insert_rowid())
+}
+
+const COLUMNS: &str = "id, case_id, message_id, to_email, raw, state, attempts, last_error, case_seen_ms";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
+    Ok(Item {
+        id: r.get(0)?,
+        case_id: r.get(1)?,
+        message_id: r.get(2)?,
+        to_email: r.get(3)?,
+        raw: r.get(4)?,
+        state: r.get(5)?,
+        attempts: r.get(6)?,
+        last_error: r.get(7)?,
+        case_seen_ms: r.get(8)?,
+    })
+}
+
+/// Queued items whose time has come, and items left `sending` by a crash.
+pub fn due(conn: &Connection, now_ms: i64) -> Result<Vec<Item>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM outbox WHERE (state = 'queued' AND next_attempt_ms <= ?1) OR state = 'sending' ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([now_ms], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Item>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+pub fn all(conn: &Connection) -> Result<Vec<Item>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM outbox ORDER BY id"))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Records the intent to send, counting the attempt, before anything leaves the machine.
+pub fn begin_attempt(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?1")?.execute([id])?;
+    Ok(())
+}
+
+pub fn mark_sent(conn: &Connection, id: i64, now_ms: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE outbox SET state = 'sent', sent_ms = ?2, last_error = NULL WHERE id = ?1")?
+        .execute(params![id, now_ms])?;
+    Ok(())
+}
+
+/// A failed try: back to the queue for `retry_at_ms`, or parked (`None`) with the reason.
+pub fn mark_failed(conn: &Connection, id: i64, error: &str, retry_at_ms: Option<i64>) -> Result<()> {
+    match retry_at_ms {
+        Some(at) => conn
+            .prepare_cached("UPDATE outbox SET state = 'queued', next_attempt_ms = ?2, last_error = ?3 WHERE id = ?1")?
+            .execute(params![id, at, error])?,
+        None => conn
+            .prepare_cached("UPDATE outbox SET state = 'parked', last_error = ?2 WHERE id = ?1")?
+            .execute(params![id, error])?,
+    };
+    Ok(())
+}
