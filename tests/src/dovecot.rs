@@ -9,6 +9,18 @@ use std::time::{Duration, Instant};
 
 pub const USER: &str = "support@kindly.test";
 pub const PASSWORD: &str = "correct horse battery staple";
+/// The environment variable tests hand the mailbox password in.
+pub const PASSWORD_VAR: &str = "KINDLY_TEST_IMAP_PASSWORD";
+
+/// Runs `kindly --db DB ARGS…` with the mailbox password in its environment (and `env` added).
+pub fn kindly_mail(db: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = Command::new(crate::kindly_bin());
+    cmd.arg("--db").arg(db).args(args).env(PASSWORD_VAR, PASSWORD);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run kindly")
+}
 
 pub struct Dovecot {
     dir: tempfile::TempDir,
@@ -115,6 +127,14 @@ protocol imap {{
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// `kindly account add` for this server's mailbox (SMTP on `smtp_port`), plain IMAP.
+    pub fn add_account(&self, db: &Path, smtp_port: u16) {
+        let (imap, smtp) = (format!("127.0.0.1:{}", self.port), format!("127.0.0.1:{smtp_port}"));
+        let args = ["account", "add", "--email", USER, "--imap", &imap, "--smtp", &smtp, "--user", USER];
+        let out = kindly_mail(db, &[&args[..], &["--security", "none", "--password-env", PASSWORD_VAR]].concat(), &[]);
+        assert!(out.status.success(), "account add: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
     /// An IMAP session for seeding and inspecting the mailbox.
     pub fn client(&self) -> RawImap {
         RawImap::login(self.port)
@@ -170,24 +190,28 @@ impl RawImap {
             out.write_all(body).unwrap();
         }
         out.write_all(b"\r\n").unwrap();
-        let mut lines = Vec::new();
+        let (lines, _) = self.read_until_tagged(&tag, command);
+        lines
+    }
+
+    /// Reads responses up to the tagged one: the untagged lines, and the literals (message
+    /// bodies) in the order they came. Panics unless the server says OK.
+    fn read_until_tagged(&mut self, tag: &str, command: &[u8]) -> (Vec<String>, Vec<Vec<u8>>) {
+        let (mut lines, mut literals) = (Vec::new(), Vec::new());
         loop {
             let mut line = Vec::new();
             self.stream.read_until(b'\n', &mut line).unwrap();
             let text = String::from_utf8_lossy(&line).into_owned();
-            // Skip literals in responses (FETCH bodies): read their bytes whole.
-            if let Some(n) = text
-                .trim_end()
-                .strip_suffix('}')
-                .and_then(|t| t.rsplit_once('{'))
-                .and_then(|(_, n)| n.parse::<usize>().ok())
-            {
-                let mut skip = vec![0; n];
-                self.stream.read_exact(&mut skip).unwrap();
+            let literal =
+                text.trim_end().strip_suffix('}').and_then(|t| t.rsplit_once('{')).and_then(|(_, n)| n.parse().ok());
+            if let Some(n) = literal {
+                let mut body = vec![0; n];
+                self.stream.read_exact(&mut body).unwrap();
+                literals.push(body);
             }
             if text.starts_with(&format!("{tag} ")) {
                 assert!(text.starts_with(&format!("{tag} OK")), "IMAP {}: {text}", String::from_utf8_lossy(command));
-                return lines;
+                return (lines, literals);
             }
             lines.push(text);
         }
@@ -242,7 +266,7 @@ impl SmtpSink {
             .arg(USER)
             .arg(PASSWORD)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(std::fs::File::create(dovecot.root().join(format!("smtp-{port}.log"))).expect("smtp log"))
             .spawn()
             .expect("start the SMTP sink (python3 -m pip install aiosmtpd)");
         let mut ready = String::new();
@@ -275,31 +299,17 @@ impl RawImap {
     /// The raw messages of `folder`, in UID order.
     pub fn messages(&mut self, folder: &str) -> Vec<String> {
         self.command(&format!("EXAMINE \"{folder}\""));
-        let mut out = Vec::new();
-        let n = self.count(folder);
-        for i in 1..=n {
-            self.tag += 1;
-            let tag = format!("t{}", self.tag);
-            self.stream.get_mut().write_all(format!("{tag} FETCH {i} BODY.PEEK[]\r\n").as_bytes()).unwrap();
-            loop {
-                let mut line = Vec::new();
-                self.stream.read_until(b'\n', &mut line).unwrap();
-                let text = String::from_utf8_lossy(&line).into_owned();
-                if let Some(len) = text
-                    .trim_end()
-                    .strip_suffix('}')
-                    .and_then(|t| t.rsplit_once('{'))
-                    .and_then(|(_, n)| n.parse::<usize>().ok())
-                {
-                    let mut body = vec![0; len];
-                    self.stream.read_exact(&mut body).unwrap();
-                    out.push(String::from_utf8_lossy(&body).into_owned());
-                }
-                if text.starts_with(&format!("{tag} ")) {
-                    break;
-                }
-            }
+        if self.count(folder) == 0 {
+            return Vec::new();
         }
-        out
+        self.tag += 1;
+        let tag = format!("t{}", self.tag);
+        let command = b"UID FETCH 1:* BODY.PEEK[]";
+        let out = self.stream.get_mut();
+        out.write_all(format!("{tag} ").as_bytes()).unwrap();
+        out.write_all(command).unwrap();
+        out.write_all(b"\r\n").unwrap();
+        let (_, bodies) = self.read_until_tagged(&tag, command);
+        bodies.into_iter().map(|b| String::from_utf8_lossy(&b).into_owned()).collect()
     }
 }

@@ -10,10 +10,6 @@ usage: smtp_sink.py PORT DOVECOT_CONFIG USER FOLDER MODE_FILE AUTH_USER AUTH_PAS
 import asyncio
 import subprocess
 import sys
-import warnings
-
-warnings.filterwarnings("ignore", category=DeprecationWarning)
-
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 

@@ -4,17 +4,11 @@
 use std::path::Path;
 use std::process::Command;
 
-use kindly_tests::dovecot::{Dovecot, PASSWORD, USER};
+use kindly_tests::dovecot::{Dovecot, PASSWORD, PASSWORD_VAR as PW_VAR, USER, kindly_mail};
 use kindly_tests::{kindly_bin, kindly_json, synth};
 
-const PW_VAR: &str = "KINDLY_TEST_IMAP_PASSWORD";
-
-fn kindly_with_password(db: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(kindly_bin()).arg("--db").arg(db).args(args).env(PW_VAR, PASSWORD).output().unwrap()
-}
-
 fn sync(db: &Path) -> String {
-    let out = kindly_with_password(db, &["sync", "--once"]);
+    let out = kindly_mail(db, &["sync", "--once"], &[]);
     assert!(out.status.success(), "sync failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
@@ -22,27 +16,7 @@ fn sync(db: &Path) -> String {
 fn connect(dovecot: &Dovecot) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("k.db");
-    let imap = format!("127.0.0.1:{}", dovecot.port);
-    let out = kindly_with_password(
-        &db,
-        &[
-            "account",
-            "add",
-            "--email",
-            USER,
-            "--imap",
-            &imap,
-            "--smtp",
-            "127.0.0.1:2525",
-            "--user",
-            USER,
-            "--security",
-            "none",
-            "--password-env",
-            PW_VAR,
-        ],
-    );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    dovecot.add_account(&db, 2525);
     // Nothing secret lands in the store.
     let bytes = std::fs::read(&db).unwrap();
     assert!(!bytes.windows(PASSWORD.len()).any(|w| w == PASSWORD.as_bytes()), "the password reached the store");

@@ -4,12 +4,11 @@
 //! back when new mail arrived on the case after it was written.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-use kindly_tests::dovecot::{Dovecot, PASSWORD, SmtpSink, USER};
-use kindly_tests::{kindly_bin, kindly_json, kindly_ok};
+use kindly_tests::dovecot::{Dovecot, SmtpSink, USER, kindly_mail};
+use kindly_tests::{kindly_json, kindly_ok};
 
-const PW_VAR: &str = "KINDLY_TEST_IMAP_PASSWORD";
 const DELIVERED: &str = "Delivered";
 
 struct Setup {
@@ -21,12 +20,7 @@ struct Setup {
 }
 
 fn run(db: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(kindly_bin());
-    cmd.arg("--db").arg(db).args(args).env(PW_VAR, PASSWORD).env("KINDLY_SEND_RETRY_SECS", "0");
-    for (k, v) in extra_env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
+    kindly_mail(db, args, &[&[("KINDLY_SEND_RETRY_SECS", "0")], extra_env].concat())
 }
 
 fn sync(db: &Path) -> (String, String) {
@@ -49,28 +43,7 @@ fn setup(smtp_port: u16) -> Setup {
     dovecot.client().append("INBOX", &customer_mail("q1", "Where is my invoice?", "Hi, where is my invoice?"));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("k.db");
-    let (imap, smtp) = (format!("127.0.0.1:{}", dovecot.port), format!("127.0.0.1:{smtp_port}"));
-    let out = run(
-        &db,
-        &[
-            "account",
-            "add",
-            "--email",
-            USER,
-            "--imap",
-            &imap,
-            "--smtp",
-            &smtp,
-            "--user",
-            USER,
-            "--security",
-            "none",
-            "--password-env",
-            PW_VAR,
-        ],
-        &[],
-    );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    dovecot.add_account(&db, smtp_port);
     sync(&db);
     let body = dir.path().join("reply.txt");
     std::fs::write(&body, "Your invoice is attached to this mail. Sorry for the wait!\n\nSam").unwrap();
