@@ -46,8 +46,9 @@ pub fn reply(conn: &rusqlite::Connection, case_id: &str, body: &str, account: &A
     }
     let thread = messages::for_case(conn, case_id)?;
     let parent = thread.iter().rev().find(|m| m.direction == messages::Direction::Inbound).or(thread.last());
+    // The last ten messages of the thread, oldest first.
     let references: Vec<&str> =
-        thread.iter().map(|m| m.message_id.as_str()).rev().take(10).collect::<Vec<_>>().into_iter().rev().collect();
+        thread[thread.len().saturating_sub(10)..].iter().map(|m| m.message_id.as_str()).collect();
     let subject = if case.subject.to_lowercase().starts_with("re:") {
         case.subject.clone()
     } else {

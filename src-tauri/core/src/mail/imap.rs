@@ -99,9 +99,8 @@ pub async fn ingest_folder(
         total.absorb(summary);
         progress(cursor.last_uid, goal);
     }
-    if mailbox.exists == 0 || cursor.last_uid >= goal {
-        store.write(|tx| accounts::set_cursor(tx, account.id, folder, cursor, now_ms()))?;
-    }
+    // Also records a new UIDVALIDITY of a folder that had nothing to fetch.
+    store.write(|tx| accounts::set_cursor(tx, account.id, folder, cursor, now_ms()))?;
     Ok(total)
 }
 
