@@ -24,8 +24,58 @@ pub fn kindly_mail(db: &Path, args: &[&str], env: &[(&str, &str)]) -> std::proce
 
 pub struct Dovecot {
     dir: tempfile::TempDir,
+    /// Plain IMAP (STARTTLS offered).
     pub port: u16,
+    /// Implicit TLS (imaps), with the self-signed certificate in `ca_file()`.
+    pub tls_port: u16,
     child: Child,
+}
+
+fn openssl(args: &[&str], dir: &Path) {
+    let ok = Command::new("openssl").args(args).current_dir(dir).stdout(Stdio::null()).stderr(Stdio::null()).status();
+    assert!(ok.expect("openssl").success(), "openssl {args:?} failed");
+}
+
+fn make_certificates(dir: &Path) {
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    openssl(
+        &[
+            &["req", "-x509"],
+            &ec[..],
+            &["-days", "2", "-subj", "/CN=Kindly Test CA", "-keyout", "ca.key", "-out", "ca.pem"],
+        ]
+        .concat(),
+        dir,
+    );
+    openssl(
+        &[&["req"], &ec[..], &["-subj", "/CN=127.0.0.1", "-keyout", "key.pem", "-out", "server.csr"]].concat(),
+        dir,
+    );
+    std::fs::write(
+        dir.join("server.ext"),
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n",
+    )
+    .unwrap();
+    openssl(
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+            "-out",
+            "cert.pem",
+        ],
+        dir,
+    );
 }
 
 fn free_port() -> u16 {
@@ -35,8 +85,11 @@ fn free_port() -> u16 {
 impl Dovecot {
     pub fn start() -> Dovecot {
         let dir = tempfile::tempdir().expect("temp dir");
-        let port = free_port();
+        let (port, tls_port) = (free_port(), free_port());
         let root = dir.path();
+        // A small CA of the tests' own signs the server certificate for 127.0.0.1: Kindly trusts it
+        // only through KINDLY_EXTRA_CA_FILE, as it would a self-hosted mail server's CA.
+        make_certificates(root);
         for sub in ["run", "state", "mail"] {
             std::fs::create_dir_all(root.join(sub)).unwrap();
         }
@@ -47,7 +100,9 @@ instance_name = kindly-test-{port}
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:{root}/mail/%u
@@ -66,7 +121,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service pop3-login {{
@@ -94,7 +150,7 @@ protocol imap {{
             .stderr(Stdio::null())
             .spawn()
             .expect("start dovecot (apt-get install dovecot-imapd)");
-        let server = Dovecot { dir, port, child };
+        let server = Dovecot { dir, port, tls_port, child };
         server.wait_ready();
         server
     }
@@ -114,6 +170,11 @@ protocol imap {{
             "dovecot did not start; log:\n{}",
             std::fs::read_to_string(self.dir.path().join("dovecot.log")).unwrap_or_default()
         );
+    }
+
+    /// The test CA to trust for `tls_port` and STARTTLS.
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
     }
 
     pub fn config(&self) -> PathBuf {
@@ -246,6 +307,15 @@ impl SmtpSink {
     }
 
     pub fn start_on(dovecot: &Dovecot, folder: &str, port: u16) -> SmtpSink {
+        Self::spawn(dovecot, folder, port, false)
+    }
+
+    /// The same server, requiring STARTTLS with the test CA's certificate.
+    pub fn start_starttls_on(dovecot: &Dovecot, folder: &str, port: u16) -> SmtpSink {
+        Self::spawn(dovecot, folder, port, true)
+    }
+
+    fn spawn(dovecot: &Dovecot, folder: &str, port: u16, starttls: bool) -> SmtpSink {
         let mut imap = dovecot.client();
         if !imap
             .command("LIST \"\" \"*\"")
@@ -265,6 +335,7 @@ impl SmtpSink {
             .arg(&mode)
             .arg(USER)
             .arg(PASSWORD)
+            .args(if starttls { vec![dovecot.root().join("cert.pem"), dovecot.root().join("key.pem")] } else { vec![] })
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(dovecot.root().join(format!("smtp-{port}.log"))).expect("smtp log"))
             .spawn()

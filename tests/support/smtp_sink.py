@@ -5,9 +5,11 @@ Accepted mail is stored with `doveadm save` in the given folder, so a test can s
 The mode file switches behaviour between messages: `ok`, `tempfail N` (answer 451 to the next N
 messages), `permfail` (answer 550). AUTH PLAIN/LOGIN is offered and checked.
 
-usage: smtp_sink.py PORT DOVECOT_CONFIG USER FOLDER MODE_FILE AUTH_USER AUTH_PASSWORD
+usage: smtp_sink.py PORT DOVECOT_CONFIG USER FOLDER MODE_FILE AUTH_USER AUTH_PASSWORD [CERT KEY]
+With CERT and KEY, STARTTLS is offered and required before AUTH and mail.
 """
 import asyncio
+import ssl
 import subprocess
 import sys
 from aiosmtpd.controller import Controller
@@ -49,8 +51,14 @@ def authenticate(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=ok)
 
 
+tls = {}
+if len(sys.argv) > 9:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(sys.argv[8], sys.argv[9])
+    tls = {"tls_context": context, "require_starttls": True}
+
 controller = Controller(
-    Deliver(), hostname="127.0.0.1", port=int(port), authenticator=authenticate, auth_require_tls=False
+    Deliver(), hostname="127.0.0.1", port=int(port), authenticator=authenticate, auth_require_tls=bool(tls), **tls
 )
 controller.start()
 print("ready", flush=True)

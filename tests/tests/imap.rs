@@ -130,3 +130,36 @@ fn a_wrong_password_or_missing_variable_is_a_clear_error() {
         Command::new(kindly_bin()).arg("--db").arg(&db).args(["sync", "--once"]).env_remove(PW_VAR).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains(PW_VAR));
 }
+
+fn connect_with(port: u16, security: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let imap = format!("127.0.0.1:{port}");
+    let args = ["account", "add", "--email", USER, "--imap", &imap, "--smtp", "127.0.0.1:2525", "--user", USER];
+    let out = kindly_mail(&db, &[&args[..], &["--security", security, "--password-env", PW_VAR]].concat(), &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (dir, db)
+}
+
+#[test]
+fn tls_and_starttls_connect_to_a_server_we_trust_and_refuse_one_we_do_not() {
+    let dovecot = Dovecot::start();
+    for m in &synth::messages(3, 8) {
+        dovecot.client().append("INBOX", &m.bytes);
+    }
+    let ca = dovecot.ca_file();
+    let trusted = [("KINDLY_EXTRA_CA_FILE", ca.to_str().unwrap())];
+    for (port, security) in [(dovecot.tls_port, "tls"), (dovecot.port, "starttls")] {
+        let (_dir, db) = connect_with(port, security);
+        let out = kindly_mail(&db, &["sync", "--once"], &trusted);
+        assert!(out.status.success(), "{security}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Read 3 messages: 3 imported"), "{security}");
+
+        // Without the CA, the self-signed certificate is refused with advice, and nothing is read.
+        let (_dir2, db2) = connect_with(port, security);
+        let refused = kindly_mail(&db2, &["sync", "--once"], &[]);
+        assert!(!refused.status.success(), "{security} must not accept an untrusted certificate");
+        let err = String::from_utf8_lossy(&refused.stderr);
+        assert!(err.contains("secure connection to 127.0.0.1 failed") && err.contains("KINDLY_EXTRA_CA_FILE"), "{err}");
+    }
+}

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use kindly_tests::dovecot::{Dovecot, SmtpSink, USER, kindly_mail};
+use kindly_tests::dovecot::{Dovecot, PASSWORD_VAR, SmtpSink, USER, kindly_mail};
 use kindly_tests::{kindly_json, kindly_ok};
 
 const DELIVERED: &str = "Delivered";
@@ -167,4 +167,32 @@ fn a_reply_is_held_when_new_mail_arrived_on_the_case() {
     assert!(out.contains("1 parked"), "{out}");
     assert!(err.contains("new mail arrived"), "{err}");
     assert_eq!(s.dovecot.client().count(DELIVERED), 0);
+}
+
+#[test]
+fn a_reply_goes_out_over_starttls_to_a_server_we_trust() {
+    let dovecot = Dovecot::start();
+    dovecot.client().append("INBOX", &customer_mail("q1", "Where is my invoice?", "Hi, where is my invoice?"));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let port = free_port();
+    let (imap, smtp) = (format!("127.0.0.1:{}", dovecot.port), format!("127.0.0.1:{port}"));
+    let args = ["account", "add", "--email", USER, "--imap", &imap, "--smtp", &smtp, "--user", USER];
+    let add = kindly_mail(&db, &[&args[..], &["--security", "starttls", "--password-env", PASSWORD_VAR]].concat(), &[]);
+    assert!(add.status.success());
+    let ca = dovecot.ca_file();
+    let trusted = [("KINDLY_EXTRA_CA_FILE", ca.to_str().unwrap()), ("KINDLY_SEND_RETRY_SECS", "0")];
+    assert!(kindly_mail(&db, &["sync", "--once"], &trusted).status.success());
+    let _smtp = SmtpSink::start_starttls_on(&dovecot, DELIVERED, port);
+    let body = dir.path().join("reply.txt");
+    std::fs::write(&body, "Attached.").unwrap();
+    let case = kindly_json(&db, &["queue", "all", "--json"])[0]["case_id"].as_str().unwrap().to_string();
+    kindly_ok(&db, &["reply", &case, "--body-file", body.to_str().unwrap()]);
+    let out = kindly_mail(&db, &["sync", "--once"], &trusted);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Sent 1 replies"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(dovecot.client().count(DELIVERED), 1);
 }

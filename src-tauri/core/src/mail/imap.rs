@@ -19,7 +19,11 @@ use crate::time::now_ms;
 /// little.
 const FETCH_BATCH: u32 = 200;
 
-pub type Session = async_imap::Session<TcpStream>;
+/// A plain or TLS connection, so one session type serves every security setting.
+pub trait Stream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + std::fmt::Debug {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + std::fmt::Debug> Stream for T {}
+
+pub type Session = async_imap::Session<Box<dyn Stream>>;
 
 fn imap_error(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Invalid(format!("{what}: {e}"))
@@ -36,26 +40,40 @@ pub fn password(account: &Account) -> Result<String> {
 }
 
 pub async fn connect(account: &Account, password: &str) -> Result<Session> {
-    if account.security != "none" {
-        return Err(Error::Invalid(format!(
-            "{} connections are not supported yet in this build; use --security none on a trusted network",
-            account.security
-        )));
-    }
     let addr = (account.imap_host.as_str(), account.imap_port);
     let tcp = TcpStream::connect(addr).await.map_err(|e| {
         imap_error(&format!("cannot reach {}:{} (check the host, port and network)", addr.0, addr.1), e)
     })?;
-    let mut client = async_imap::Client::new(tcp);
+    let stream: Box<dyn Stream> = match account.security.as_str() {
+        "tls" => Box::new(super::tls::connect(tcp, &account.imap_host).await?),
+        "starttls" => {
+            let mut plain = async_imap::Client::new(tcp);
+            greeting(&mut plain).await?;
+            plain
+                .run_command_and_check_ok("STARTTLS", None)
+                .await
+                .map_err(|e| imap_error("the IMAP server would not start TLS (try --security tls)", e))?;
+            Box::new(super::tls::connect(plain.into_inner(), &account.imap_host).await?)
+        }
+        _ => Box::new(tcp),
+    };
+    let mut client = async_imap::Client::new(stream);
+    if account.security != "starttls" {
+        greeting(&mut client).await?;
+    }
+    client
+        .login(&account.username, password)
+        .await
+        .map_err(|(e, _)| imap_error("the IMAP server refused the login (check the user name and password)", e))
+}
+
+async fn greeting<T: Stream>(client: &mut async_imap::Client<T>) -> Result<()> {
     client
         .read_response()
         .await
         .map_err(|e| imap_error("the IMAP server did not greet", e))?
         .ok_or_else(|| Error::Invalid("the IMAP server closed the connection before greeting".into()))?;
-    client
-        .login(&account.username, password)
-        .await
-        .map_err(|(e, _)| imap_error("the IMAP server refused the login (check the user name and password)", e))
+    Ok(())
 }
 
 /// Fetches what is new in `folder` and imports it. Returns the import summary.

@@ -9,5 +9,6 @@ pub mod parse;
 pub mod sanitize;
 pub mod smtp;
 pub mod thread;
+pub mod tls;
 
 pub use parse::{Attachment, ParsedMessage, parse};

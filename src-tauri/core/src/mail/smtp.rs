@@ -8,6 +8,7 @@
 
 use lettre::AsyncTransport;
 use lettre::address::Envelope;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 
 use super::imap::Session;
 use crate::error::{Error, Result};
@@ -31,6 +32,22 @@ fn backoff_ms(attempt: u32) -> i64 {
     (base * 1000).saturating_mul(1 << attempt.saturating_sub(1).min(6)).min(3_600_000)
 }
 
+/// SMTP security from the account: implicit TLS, STARTTLS required, or none; trust as for IMAP.
+fn smtp_tls(account: &Account) -> Result<Tls> {
+    if account.security == "none" {
+        return Ok(Tls::None);
+    }
+    let mut params = TlsParameters::builder(account.smtp_host.clone());
+    let pem = super::tls::extra_ca_pem()?;
+    if !pem.is_empty() {
+        let cert =
+            Certificate::from_pem(&pem).map_err(|e| Error::Invalid(format!("{}: {e}", super::tls::EXTRA_CA_VAR)))?;
+        params = params.add_root_certificate(cert);
+    }
+    let params = params.build_rustls().map_err(|e| Error::Invalid(format!("SMTP TLS setup: {e}")))?;
+    Ok(if account.security == "tls" { Tls::Wrapper(params) } else { Tls::Required(params) })
+}
+
 async fn in_sent(imap: &mut Session, sent: &str, message_id: &str) -> Result<bool> {
     imap.select(sent).await.map_err(|e| Error::Invalid(format!("cannot open {sent}: {e}")))?;
     let id = message_id.replace('"', "");
@@ -51,6 +68,7 @@ pub async fn send_due(
     let mut summary = SendSummary::default();
     let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous(account.smtp_host.clone())
         .port(account.smtp_port)
+        .tls(smtp_tls(account)?)
         .credentials(lettre::transport::smtp::authentication::Credentials::new(
             account.username.clone(),
             password.to_string(),
