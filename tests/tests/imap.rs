@@ -163,3 +163,38 @@ fn tls_and_starttls_connect_to_a_server_we_trust_and_refuse_one_we_do_not() {
         assert!(err.contains("secure connection to 127.0.0.1 failed") && err.contains("KINDLY_EXTRA_CA_FILE"), "{err}");
     }
 }
+
+#[test]
+fn a_running_sync_wakes_on_new_mail_through_idle() {
+    let dovecot = Dovecot::start();
+    dovecot.client().append("INBOX", &synth::messages(1, 9)[0].bytes);
+    let (_dir, db) = connect(&dovecot);
+    let mut child = Command::new(kindly_bin())
+        .arg("--db")
+        .arg(&db)
+        .arg("sync")
+        .env(PW_VAR, PASSWORD)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let wait_for = |n: i64, limit: std::time::Duration| {
+        let start = std::time::Instant::now();
+        while start.elapsed() < limit {
+            if std::panic::catch_unwind(|| message_count(&db)).unwrap_or(0) >= n {
+                return Some(start.elapsed());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        None
+    };
+    assert!(wait_for(1, std::time::Duration::from_secs(30)).is_some(), "the first pass never finished");
+    std::thread::sleep(std::time::Duration::from_millis(500)); // let it settle into IDLE
+    dovecot.client().append("INBOX", &synth::messages(2, 10)[1].bytes);
+    // Polling would take a minute; IDLE brings it in seconds. The bound is loose on purpose.
+    let latency = wait_for(2, std::time::Duration::from_secs(15));
+    let _ = child.kill();
+    let _ = child.wait();
+    let latency = latency.expect("new mail did not arrive: IDLE did not wake the sync");
+    println!("IDLE wake-up to stored message: {} ms", latency.as_millis());
+}

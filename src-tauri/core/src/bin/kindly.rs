@@ -305,31 +305,25 @@ fn run(cli: Cli) -> Result<()> {
         Command::Sync { once } => {
             let mut store = open_store(db)?;
             let runtime = tokio::runtime::Runtime::new().map_err(|e| Error::Invalid(e.to_string()))?;
+            let mut failures = 0u32;
             loop {
-                let bar = bar(0, "{msg} {bar:30} {pos}/{len}");
-                let report =
-                    runtime.block_on(kindly_core::mail::imap::sync_once(&mut store, &mut |folder, done, goal| {
-                        bar.set_length(u64::from(goal));
-                        bar.set_position(u64::from(done));
-                        bar.set_message(format!("Fetching {folder}"));
-                    }))?;
-                bar.finish_and_clear();
-                report_import(&report.mail);
-                let s = &report.sent;
-                if s.sent + s.retrying + s.parked > 0 {
-                    println!(
-                        "Sent {} replies; {} will be retried; {} parked for review.",
-                        s.sent, s.retrying, s.parked
-                    );
+                match sync_pass(&runtime, &mut store) {
+                    Ok(()) if once => break,
+                    Err(e) if once => return Err(e),
+                    Ok(()) => failures = 0,
+                    Err(e) => {
+                        failures += 1;
+                        let delay = kindly_core::mail::imap::reconnect_delay(failures);
+                        eprintln!("sync error: {e} (retrying in {} s)", delay.as_secs());
+                        std::thread::sleep(delay);
+                        continue;
+                    }
                 }
-                for item in kindly_core::store::outbox::all(store.conn())?.iter().filter(|i| i.state == "parked") {
-                    let reason = item.last_error.as_deref().unwrap_or_default();
-                    eprintln!("parked reply to {} (case {}): {reason}", item.to_email, item.case_id);
+                // New mail wakes us at once where the server offers IDLE; otherwise we poll.
+                if let Err(e) = runtime.block_on(kindly_core::mail::imap::wait_for_mail(&store)) {
+                    eprintln!("waiting for mail: {e}");
+                    std::thread::sleep(kindly_core::mail::imap::reconnect_delay(1));
                 }
-                if once {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_secs(60));
             }
         }
         Command::Reply { case_id, body_file } => {
@@ -411,6 +405,28 @@ fn tone(input: impl std::io::BufRead, output: impl Write) -> Result<()> {
     if failed > 0 {
         return Err(Error::BadArgs(format!("{failed} input lines were not JSON objects with an id and a text")));
     }
+    Ok(())
+}
+
+/// One sync pass with a progress bar, then its report.
+fn sync_pass(runtime: &tokio::runtime::Runtime, store: &mut Store) -> Result<()> {
+    let bar = bar(0, "{msg} {bar:30} {pos}/{len}");
+    let report = runtime.block_on(kindly_core::mail::imap::sync_once(store, &mut |folder, done, goal| {
+        bar.set_length(u64::from(goal));
+        bar.set_position(u64::from(done));
+        bar.set_message(format!("Fetching {folder}"));
+    }))?;
+    bar.finish_and_clear();
+    report_import(&report.mail);
+    let s = &report.sent;
+    if s.sent + s.retrying + s.parked > 0 {
+        println!("Sent {} replies; {} will be retried; {} parked for review.", s.sent, s.retrying, s.parked);
+    }
+    for item in kindly_core::store::outbox::all(store.conn())?.iter().filter(|i| i.state == "parked") {
+        let reason = item.last_error.as_deref().unwrap_or_default();
+        eprintln!("parked reply to {} (case {}): {reason}", item.to_email, item.case_id);
+    }
+    let _ = std::io::stdout().flush();
     Ok(())
 }
 

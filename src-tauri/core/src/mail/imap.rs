@@ -166,6 +166,49 @@ pub async fn sync_once(store: &mut Store, progress: &mut dyn FnMut(&str, u32, u3
     Ok(report)
 }
 
+/// How long one IDLE lasts before it is renewed (servers drop it after 29 minutes).
+pub const IDLE_MAX: std::time::Duration = std::time::Duration::from_secs(25 * 60);
+/// How often a server without IDLE is asked for new mail.
+pub const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Waits until the server reports a change in INBOX (IDLE, at most `IDLE_MAX`); a server
+/// without IDLE is polled every `POLL_EVERY`.
+pub async fn wait_for_mail(store: &Store) -> Result<()> {
+    let account = accounts::first(store.conn())?
+        .ok_or_else(|| Error::Invalid("no mailbox is connected: run `kindly account add …` first".into()))?;
+    let mut session = connect(&account, &password(&account)?).await?;
+    let idle_offered = session.capabilities().await.map_err(|e| imap_error("reading capabilities", e))?.has_str("IDLE");
+    if !idle_offered {
+        let _ = session.logout().await;
+        tokio::time::sleep(POLL_EVERY).await;
+        return Ok(());
+    }
+    session.select("INBOX").await.map_err(|e| imap_error("cannot open INBOX", e))?;
+    let mut idle = session.idle();
+    idle.init().await.map_err(|e| imap_error("starting IDLE", e))?;
+    // The stop handle must outlive the wait: dropping it interrupts the IDLE at once.
+    let (wait, stop) = idle.wait_with_timeout(IDLE_MAX);
+    let outcome = wait.await;
+    drop(stop);
+    outcome.map_err(|e| imap_error("waiting for new mail", e))?;
+    let mut session = idle.done().await.map_err(|e| imap_error("ending IDLE", e))?;
+    let _ = session.logout().await;
+    Ok(())
+}
+
+/// Delay before reconnect attempt `n` (1-based): doubling from 1 s up to 5 minutes, with up to
+/// 25 % random jitter so many clients do not retry in step.
+pub fn reconnect_delay(attempt: u32) -> std::time::Duration {
+    let base_ms = 1_000u64.saturating_mul(1 << attempt.saturating_sub(1).min(9)).min(300_000);
+    let mut noise = [0u8; 2];
+    let jitter = if getrandom::fill(&mut noise).is_ok() {
+        u64::from(u16::from_le_bytes(noise)) * base_ms / 4 / 65_535
+    } else {
+        0
+    };
+    std::time::Duration::from_millis(base_ms + jitter)
+}
+
 /// The folder holding our sent mail: the one marked \Sent, else one named like it.
 async fn sent_folder(session: &mut Session) -> Result<Option<String>> {
     let names: Vec<async_imap::types::Name> = session
