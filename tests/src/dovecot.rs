@@ -78,6 +78,17 @@ fn make_certificates(dir: &Path) {
     );
 }
 
+fn spawn_dovecot(config: &Path) -> Child {
+    Command::new("dovecot")
+        .arg("-F")
+        .arg("-c")
+        .arg(config)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start dovecot (apt-get install dovecot-imapd)")
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
@@ -142,17 +153,21 @@ protocol imap {{
         let status = Command::new("chown").args(["-R", "dovecot:dovecot"]).arg(root.join("mail")).status().unwrap();
         assert!(status.success(), "chown of the test maildir failed");
         std::fs::set_permissions(root, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-        let child = Command::new("dovecot")
-            .arg("-F")
-            .arg("-c")
-            .arg(root.join("dovecot.conf"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start dovecot (apt-get install dovecot-imapd)");
+        let child = spawn_dovecot(&root.join("dovecot.conf"));
         let server = Dovecot { dir, port, tls_port, child };
         server.wait_ready();
         server
+    }
+
+    /// Stops the server hard (as a crash would) and starts it again on the same port and mail.
+    pub fn restart(&mut self) {
+        let _ = Command::new("kill").arg("-9").arg(self.child.id().to_string()).status();
+        let _ = self.child.wait();
+        // Its worker processes go with it; wait until the port is free again.
+        let _ = Command::new("pkill").args(["-9", "-f", &format!("kindly-test-{}", self.port)]).status();
+        std::thread::sleep(Duration::from_millis(200));
+        self.child = spawn_dovecot(&self.config());
+        self.wait_ready();
     }
 
     fn wait_ready(&self) {

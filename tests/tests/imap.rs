@@ -198,3 +198,82 @@ fn a_running_sync_wakes_on_new_mail_through_idle() {
     let latency = latency.expect("new mail did not arrive: IDLE did not wake the sync");
     println!("IDLE wake-up to stored message: {} ms", latency.as_millis());
 }
+
+#[test]
+fn dovecot_restarted_mid_fetch_loses_and_doubles_nothing() {
+    let mut dovecot = Dovecot::start();
+    let mut imap = dovecot.client();
+    for m in &synth::messages(3_000, 11) {
+        imap.append("INBOX", &m.bytes);
+    }
+    drop(imap);
+    let (_dir, db) = connect(&dovecot);
+    let child = Command::new(kindly_bin())
+        .arg("--db")
+        .arg(&db)
+        .args(["sync", "--once"])
+        .env(PW_VAR, PASSWORD)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while std::panic::catch_unwind(|| message_count(&db)).unwrap_or(0) == 0 {
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "no batch was committed");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    dovecot.restart(); // the connection drops mid-FETCH
+    let interrupted = child.wait_with_output().unwrap();
+    let partial = message_count(&db);
+    assert!(
+        !interrupted.status.success() && partial < 3_000,
+        "the first pass finished before the restart ({partial} messages); make the mailbox larger"
+    );
+    assert!(String::from_utf8_lossy(&interrupted.stderr).contains("error"), "the break is reported");
+    let out = sync(&db);
+    assert_eq!(message_count(&db), 3_000, "{out}");
+    let store = kindly_core::Store::open(&db).unwrap();
+    let distinct: i64 = store.conn().query_row("SELECT count(DISTINCT hash) FROM messages", [], |r| r.get(0)).unwrap();
+    assert_eq!(distinct, 3_000);
+}
+
+#[test]
+fn a_20_mb_attachment_arrives_whole() {
+    let dovecot = Dovecot::start();
+    let payload: Vec<u8> = (0..15_000_000u32).map(|i| (i % 251) as u8).collect();
+    let mut b64 = String::new();
+    for chunk in base64_lines(&payload) {
+        b64.push_str(&chunk);
+        b64.push_str("\r\n");
+    }
+    let message = format!(
+        "From: Big Sender <big@example.com>\r\nTo: {USER}\r\nSubject: The recording\r\nDate: Mon, 16 Nov 2026 09:00:00 +0000\r\n\
+         Message-ID: <big@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n\
+         --B\r\nContent-Type: text/plain\r\n\r\nHere is the file.\r\n--B\r\nContent-Type: video/mp4\r\n\
+         Content-Disposition: attachment; filename=\"session.mp4\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{b64}--B--\r\n"
+    );
+    assert!(message.len() > 20_000_000);
+    dovecot.client().append("INBOX", message.as_bytes());
+    let (_dir, db) = connect(&dovecot);
+    let out = sync(&db);
+    assert!(out.contains("1 imported"), "{out}");
+    let case = kindly_json(&db, &["queue", "all", "--json"])[0]["case_id"].as_str().unwrap().to_string();
+    let detail = kindly_json(&db, &["case", &case, "--json"]);
+    let attachment = &detail["messages"][0]["attachments"][0];
+    assert_eq!(attachment["name"], "session.mp4");
+    assert_eq!(attachment["size"], 15_000_000);
+}
+
+/// Standard base64 in 76-character lines (no crate needed for one test).
+fn base64_lines(data: &[u8]) -> Vec<String> {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len() * 4 / 3 + 4);
+    for c in data.chunks(3) {
+        let n =
+            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            out.push(if i <= c.len() { A[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
+        }
+    }
+    out.as_bytes().chunks(76).map(|l| String::from_utf8_lossy(l).into_owned()).collect()
+}
