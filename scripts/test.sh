@@ -24,6 +24,5 @@ echo "==> Chromium: Playwright specs against kindly serve"
 (cd tests/e2e && npm test)
 
 echo "==> Desktop window: WebKitGTK under Xvfb via tauri-driver"
+# Last, so the output ends with a test runner's own summary.
 xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-timeout=180000 tests/e2e/desktop/window.test.mjs
-
-echo "==> all tests passed"
