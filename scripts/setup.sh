@@ -9,7 +9,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev   # Tauri / WebKitGTK
   xvfb xauth webkit2gtk-driver                                                 # the desktop-window test
   chromium                                                                     # the Playwright specs
-  dovecot-imapd openssl                                                        # the mailbox tests: IMAP server, test CA
+  dovecot-imapd openssl procps                                                 # the mailbox tests: IMAP server, test CA, pkill
 )
 
 missing=()

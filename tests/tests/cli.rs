@@ -43,6 +43,15 @@ fn queue_json_carries_the_contract_fields() {
         assert!(row["root_message_id"].as_str().unwrap().starts_with('<'));
         assert!(!row["reasons"].as_array().unwrap().is_empty(), "every owner case says why: {row}");
     }
+    // Value, frequency and recency in one reason: "6 orders, $643 lifetime, last on 12 Nov 2026".
+    let value_reason = rows
+        .iter()
+        .flat_map(|r| r["reasons"].as_array().unwrap())
+        .filter_map(Value::as_str)
+        .find(|r| r.contains(" lifetime"))
+        .expect("an owner case shows the customer's value");
+    let year = value_reason.rsplit(' ').next().unwrap_or_default();
+    assert!(value_reason.contains(", last on ") && year.len() == 4 && year.parse::<u32>().is_ok(), "{value_reason}");
     let scores: Vec<f64> = rows.iter().map(|r| r["score"].as_f64().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "most urgent first: {scores:?}");
     let lanes: Vec<&str> = rows.iter().map(|r| r["lane"].as_str().unwrap()).collect();

@@ -225,3 +225,18 @@ async fn sent_folder(session: &mut Session) -> Result<Option<String>> {
     });
     Ok(marked.or(named).map(|n| n.name().to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::reconnect_delay;
+    use std::time::Duration;
+
+    #[test]
+    fn reconnect_delays_double_with_bounded_jitter_and_a_cap() {
+        for (attempt, base) in [(1, 1_000u64), (2, 2_000), (3, 4_000), (9, 256_000), (10, 300_000), (40, 300_000)] {
+            let d = reconnect_delay(attempt);
+            assert!(d >= Duration::from_millis(base), "attempt {attempt}: {d:?}");
+            assert!(d <= Duration::from_millis(base + base / 4), "attempt {attempt}: {d:?}");
+        }
+    }
+}
