@@ -216,10 +216,6 @@ protocol imap {{
         RawImap::login(self.port)
     }
 
-    pub fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("dovecot.log")).unwrap_or_default()
-    }
-
     pub fn root(&self) -> &Path {
         self.dir.path()
     }

@@ -34,9 +34,6 @@ macro_rules! commands {
             }
         }
 
-        /// Command names, for documentation and tests.
-        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
-
         /// `export type Commands = { name: { args: A; result: R }; … }` for the TypeScript side.
         pub(crate) fn command_map_ts() -> String {
             use ts_rs::TS;

@@ -65,8 +65,3 @@ impl Store {
         Ok(out)
     }
 }
-
-/// The store's schema version after all migrations.
-pub fn schema_version() -> i64 {
-    migrations::latest()
-}

@@ -1,6 +1,6 @@
 //! The outbox: replies waiting to be sent, being sent, sent, or parked with a visible reason.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use crate::error::Result;
 
@@ -57,13 +57,6 @@ pub fn due(conn: &Connection, now_ms: i64) -> Result<Vec<Item>> {
     ))?;
     let rows = stmt.query_map([now_ms], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-pub fn get(conn: &Connection, id: i64) -> Result<Option<Item>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"))?
-        .query_row([id], from_row)
-        .optional()?)
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<Item>> {
