@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod mail;
 pub mod store;
+pub mod sync;
 pub mod time;
 pub mod triage;
 pub mod web;

@@ -6,7 +6,19 @@ export type CaseStatus = "open" | "waiting" | "closed";
 export type Direction = "inbound" | "outbound";
 export type ApiError = { code: string, message: string, };
 export type Empty = Record<string, never>;
-export type AppInfo = { version: string, role: string, demo: boolean, db_path: string, message_count: number, case_count: number, };
+export type AppInfo = { version: string, 
+/**
+ * The role this replica acts in ("owner" until someone chooses).
+ */
+role: string, 
+/**
+ * False until the first-run question "Are you the owner or an assistant?" is answered.
+ */
+role_chosen: boolean, 
+/**
+ * The name the other replica sees ("Dana is replying").
+ */
+replica_name: string, demo: boolean, db_path: string, message_count: number, case_count: number, };
 export type QueueCounts = { owner: number, owner_excellent: number, owner_angry: number, assistant: number, waiting: number, done: number, all: number, 
 /**
  * New cases the owner has not reviewed yet.
@@ -29,7 +41,11 @@ tags: Array<string>,
 /**
  * The owner has seen it in review.
  */
-reviewed: boolean, corrections: Array<Correction>, };
+reviewed: boolean, corrections: Array<Correction>, 
+/**
+ * Who works the case: set by a person (`assignee_manual`), else by its lane.
+ */
+assignee: Role, assignee_manual: boolean, };
 export type QueueResult = { items: Array<QueueItem>, };
 export type CaseArgs = { case_id: string, };
 export type AttachmentView = { name: string, mime: string, size: number, };
@@ -44,8 +60,24 @@ html: string | null, remote_content_blocked: boolean, attachments: Array<Attachm
 raw_source: string | null, };
 export type OrderView = { order_id: string, product: string, amount_minor: number, currency: string, purchased_ms: number, refunded_ms: number | null, };
 export type CustomerView = { email: string, name: string, aliases: Array<string>, lifetime_value_minor: number, currency: string, order_count: number, refund_count: number, orders: Array<OrderView>, };
-export type NoteView = { id: number, author_role: string, body: string, created_ms: number, };
-export type CaseDetail = { messages: Array<MessageView>, customer: CustomerView | null, notes: Array<NoteView>, case_id: string, customer_email: string, customer_name: string, subject: string, lane: Lane, score: number, reasons: Array<string>, 
+export type NoteView = { 
+/**
+ * The same on every replica.
+ */
+id: string, text: string, author_role: string, author_name: string, 
+/**
+ * Owner-only: kept on the owner's replica, never sent to the assistant's.
+ */
+private: boolean, created_ms: number, 
+/**
+ * RFC 3339, UTC.
+ */
+created_at: string, };
+export type CaseDetail = { messages: Array<MessageView>, customer: CustomerView | null, notes: Array<NoteView>, 
+/**
+ * "Dana is replying": others writing a reply on this case right now.
+ */
+replying: Array<PeerView>, outbox: Array<OutboxView>, case_id: string, customer_email: string, customer_name: string, subject: string, lane: Lane, score: number, reasons: Array<string>, 
 /**
  * With angle brackets.
  */
@@ -61,7 +93,11 @@ tags: Array<string>,
 /**
  * The owner has seen it in review.
  */
-reviewed: boolean, corrections: Array<Correction>, };
+reviewed: boolean, corrections: Array<Correction>, 
+/**
+ * Who works the case: set by a person (`assignee_manual`), else by its lane.
+ */
+assignee: Role, assignee_manual: boolean, };
 export type SearchArgs = { query: string, };
 export type SearchResult = { hits: Array<SearchHit>, };
 export type SearchHit = { case_id: string, message_id: number, subject: string, from_name: string, from_email: string, date_ms: number, 
@@ -94,6 +130,36 @@ serial_refunds: number,
  * … and at least this share of their orders refunded (0..1).
  */
 serial_refund_ratio: number, };
+export type Role = "owner" | "assistant";
+export type PeerView = { name: string, role: string, };
+export type OutboxView = { message_id: string, to_email: string, 
+/**
+ * `queued`, `sending`, `sent`, `parked`.
+ */
+state: string, attempts: number, 
+/**
+ * Why it is parked or being retried, in words to act on.
+ */
+last_error: string | null, created_ms: number, };
+export type AssignTo = "owner" | "assistant" | "auto";
+export type UpdateCaseArgs = { case_id: string, status: CaseStatus | null, assign: AssignTo | null, note: string | null, 
+/**
+ * The note is the owner's alone.
+ */
+private_note: boolean, };
+export type SetRoleArgs = { role: Role, name: string | null, };
+export type ReplyingArgs = { case_id: string | null, };
+export type SendReplyArgs = { case_id: string, body: string, };
+export type SyncPhase = "not-connected" | "connecting" | "synced" | "error";
+export type SyncState = { phase: SyncPhase, mailbox: string | null, last_ok_ms: number | null, error: string | null, error_ms: number | null, 
+/**
+ * Case changes made here that the other replica has not been sent yet.
+ */
+changes_waiting: number, 
+/**
+ * Replies queued or retrying.
+ */
+replies_waiting: number, };
 export type Commands = {
   app_info: { args: Empty; result: AppInfo };
   queue_counts: { args: Empty; result: QueueCounts };
@@ -105,4 +171,9 @@ export type Commands = {
   review_confirm: { args: ReviewArgs; result: QueueCounts };
   triage_settings: { args: Empty; result: TriageSettings };
   set_triage_settings: { args: TriageSettings; result: TriageSettings };
+  update_case: { args: UpdateCaseArgs; result: CaseDetail };
+  set_role: { args: SetRoleArgs; result: AppInfo };
+  replying: { args: ReplyingArgs; result: Empty };
+  send_reply: { args: SendReplyArgs; result: CaseDetail };
+  sync_status: { args: Empty; result: SyncState };
 };

@@ -33,6 +33,16 @@ pub fn typescript() -> String {
         CorrectArgs::decl(),
         ReviewArgs::decl(),
         TriageSettings::decl(),
+        Role::decl(),
+        PeerView::decl(),
+        OutboxView::decl(),
+        AssignTo::decl(),
+        UpdateCaseArgs::decl(),
+        SetRoleArgs::decl(),
+        ReplyingArgs::decl(),
+        SendReplyArgs::decl(),
+        SyncPhase::decl(),
+        SyncState::decl(),
     ];
     let mut out = String::from(
         "// Generated from kindly-core's contract (src-tauri/core/src/api). Do not edit: run\n\

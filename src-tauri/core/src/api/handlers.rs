@@ -3,16 +3,19 @@
 use super::types::*;
 use crate::error::{Error, Result};
 use crate::mail::sanitize::sanitize_html;
-use crate::store::{Store, cases, customers, messages, orders, search, settings};
-use crate::time::now_ms;
-use crate::triage;
+use crate::store::{Store, cases, customers, messages, orders, outbox, search};
+use crate::sync::{edit, replica};
+use crate::time::to_rfc3339;
 
 pub fn app_info(store: &mut Store, _: Empty) -> Result<AppInfo> {
     let conn = store.conn();
+    let me = replica::local(conn)?;
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").into(),
-        role: settings::get(conn, settings::ROLE)?.unwrap_or_else(|| "owner".into()),
-        demo: settings::get(conn, settings::DEMO)?.is_some(),
+        role: me.acting_role().as_str().into(),
+        role_chosen: me.role.is_some(),
+        replica_name: me.name,
+        demo: crate::store::settings::get(conn, crate::store::settings::DEMO)?.is_some(),
         db_path: store.path().display().to_string(),
         message_count: messages::count(conn)? as u32,
         case_count: cases::count(conn)? as u32,
@@ -40,8 +43,12 @@ pub fn queue(store: &mut Store, args: QueueArgs) -> Result<QueueResult> {
 }
 
 fn queue_item(c: cases::CaseRow) -> QueueItem {
+    let lane = Lane::parse(&c.lane).unwrap_or(Lane::Assistant);
+    let by_lane = if lane == Lane::Assistant { Role::Assistant } else { Role::Owner };
     QueueItem {
-        lane: Lane::parse(&c.lane).unwrap_or(Lane::Assistant),
+        assignee: c.assignee.as_deref().and_then(Role::parse).unwrap_or(by_lane),
+        assignee_manual: c.assignee.is_some(),
+        lane,
         status: match c.status.as_str() {
             "waiting" => CaseStatus::Waiting,
             "closed" => CaseStatus::Closed,
@@ -81,9 +88,33 @@ pub fn case(store: &mut Store, args: CaseArgs) -> Result<CaseDetail> {
         messages::for_case(conn, &row.id)?.into_iter().map(|m| message_view(conn, m)).collect::<Result<_>>()?;
     let notes = cases::notes(conn, &row.id)?
         .into_iter()
-        .map(|n| NoteView { id: n.id, author_role: n.author_role, body: n.body, created_ms: n.created_ms })
+        .map(|n| NoteView {
+            id: n.uid,
+            text: n.body,
+            author_role: n.author_role,
+            author_name: n.author_name,
+            private: n.private,
+            created_at: to_rfc3339(n.created_ms),
+            created_ms: n.created_ms,
+        })
         .collect();
-    Ok(CaseDetail { summary: queue_item(row), messages, customer, notes })
+    let me = replica::local(conn)?;
+    let replying = replica::replying_on(conn, &row.id, &me.id, store.now_ms())?
+        .into_iter()
+        .map(|p| PeerView { name: p.name, role: p.role })
+        .collect();
+    let outbox = outbox::for_case(conn, &row.id)?
+        .into_iter()
+        .map(|o| OutboxView {
+            message_id: o.message_id,
+            to_email: o.to_email,
+            state: o.state,
+            attempts: o.attempts,
+            last_error: o.last_error,
+            created_ms: o.created_ms,
+        })
+        .collect();
+    Ok(CaseDetail { summary: queue_item(row), messages, customer, notes, replying, outbox })
 }
 
 fn customer_view(conn: &rusqlite::Connection, c: customers::Customer) -> Result<CustomerView> {
@@ -163,28 +194,20 @@ pub fn search(store: &mut Store, args: SearchArgs) -> Result<SearchResult> {
 }
 
 pub fn set_lane(store: &mut Store, args: SetLaneArgs) -> Result<CaseDetail> {
-    store.write(|tx| cases::set_manual_lane(tx, &args.case_id, args.lane.map(Lane::as_str)))?;
+    let now = store.now_ms();
+    store.write(|tx| edit::set_lane(tx, now, &args.case_id, args.lane))?;
     case(store, CaseArgs { case_id: args.case_id })
 }
 
 pub fn correct_triage(store: &mut Store, args: CorrectArgs) -> Result<CaseDetail> {
-    store.write(|tx| {
-        cases::get(tx, &args.case_id)?;
-        cases::set_correction(tx, &args.case_id, args.correction.as_str(), args.on, now_ms())?;
-        triage::retriage(tx, &args.case_id, TriageSettings::load(tx)?).map(|_| ())
-    })?;
+    let now = store.now_ms();
+    store.write(|tx| edit::correct(tx, now, &args.case_id, args.correction.as_str(), args.on))?;
     case(store, CaseArgs { case_id: args.case_id })
 }
 
 pub fn review_confirm(store: &mut Store, args: ReviewArgs) -> Result<QueueCounts> {
-    store.write(|tx| {
-        let row = cases::get(tx, &args.case_id)?;
-        // Moving a case away from triage's suggestion is a manual lane; confirming the suggestion
-        // hands the case back to triage, even if it had been moved by hand before.
-        let manual = (args.lane.as_str() != row.suggested_lane).then_some(args.lane.as_str());
-        cases::set_manual_lane(tx, &args.case_id, manual)?;
-        cases::mark_reviewed(tx, &args.case_id)
-    })?;
+    let now = store.now_ms();
+    store.write(|tx| edit::review(tx, now, &args.case_id, args.lane))?;
     queue_counts(store, Empty {})
 }
 
@@ -193,6 +216,56 @@ pub fn triage_settings(store: &mut Store, _: Empty) -> Result<TriageSettings> {
 }
 
 pub fn set_triage_settings(store: &mut Store, args: TriageSettings) -> Result<TriageSettings> {
-    store.write(|tx| args.save(tx))?;
+    let now = store.now_ms();
+    store.write(|tx| edit::set_triage_settings(tx, now, &args))?;
     Ok(args)
+}
+
+pub fn update_case(store: &mut Store, args: UpdateCaseArgs) -> Result<CaseDetail> {
+    let now = store.now_ms();
+    let id = args.case_id.trim().to_string();
+    store.write(|tx| {
+        cases::get(tx, &id)?;
+        if let Some(status) = args.status {
+            edit::set_status(tx, now, &id, status.as_str())?;
+        }
+        if let Some(assign) = args.assign {
+            let to = match assign {
+                AssignTo::Owner => Some(Role::Owner),
+                AssignTo::Assistant => Some(Role::Assistant),
+                AssignTo::Auto => None,
+            };
+            edit::assign(tx, now, &id, to)?;
+        }
+        if let Some(note) = args.note.as_deref() {
+            edit::add_note(tx, now, &id, note, args.private_note)?;
+        }
+        Ok(())
+    })?;
+    case(store, CaseArgs { case_id: id })
+}
+
+pub fn set_role(store: &mut Store, args: SetRoleArgs) -> Result<AppInfo> {
+    let now = store.now_ms();
+    store.write(|tx| {
+        replica::set_role(tx, args.role, args.name.as_deref())?;
+        edit::presence(tx, now, None)
+    })?;
+    app_info(store, Empty {})
+}
+
+pub fn replying(store: &mut Store, args: ReplyingArgs) -> Result<Empty> {
+    let now = store.now_ms();
+    store.write(|tx| edit::presence(tx, now, args.case_id.as_deref()))?;
+    Ok(Empty {})
+}
+
+pub fn send_reply(store: &mut Store, args: SendReplyArgs) -> Result<CaseDetail> {
+    let now = store.now_ms();
+    store.write(|tx| crate::mail::compose::queue_reply(tx, now, &args.case_id, &args.body).map(drop))?;
+    case(store, CaseArgs { case_id: args.case_id })
+}
+
+pub fn sync_status(store: &mut Store, _: Empty) -> Result<SyncState> {
+    crate::sync::state::load(store.conn())
 }

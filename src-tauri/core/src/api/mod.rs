@@ -59,4 +59,9 @@ commands! {
     review_confirm(ReviewArgs) -> QueueCounts;
     triage_settings(Empty) -> TriageSettings;
     set_triage_settings(TriageSettings) -> TriageSettings;
+    update_case(UpdateCaseArgs) -> CaseDetail;
+    set_role(SetRoleArgs) -> AppInfo;
+    replying(ReplyingArgs) -> Empty;
+    send_reply(SendReplyArgs) -> CaseDetail;
+    sync_status(Empty) -> SyncState;
 }

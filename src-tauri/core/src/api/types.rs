@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::sync::Role;
+pub use crate::sync::state::{SyncPhase, SyncState};
 pub use crate::triage::{Lane, QueueName, TriageSettings};
 
 /// The owner telling triage it was wrong about a case.
@@ -53,6 +55,16 @@ pub enum CaseStatus {
     Closed,
 }
 
+impl CaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "open",
+            CaseStatus::Waiting => "waiting",
+            CaseStatus::Closed => "closed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Direction {
@@ -75,7 +87,12 @@ pub struct Empty {}
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct AppInfo {
     pub version: String,
+    /// The role this replica acts in ("owner" until someone chooses).
     pub role: String,
+    /// False until the first-run question "Are you the owner or an assistant?" is answered.
+    pub role_chosen: bool,
+    /// The name the other replica sees ("Dana is replying").
+    pub replica_name: String,
     pub demo: bool,
     pub db_path: String,
     pub message_count: u32,
@@ -126,6 +143,9 @@ pub struct QueueItem {
     /// The owner has seen it in review.
     pub reviewed: bool,
     pub corrections: Vec<Correction>,
+    /// Who works the case: set by a person (`assignee_manual`), else by its lane.
+    pub assignee: Role,
+    pub assignee_manual: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -196,10 +216,36 @@ pub struct CustomerView {
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct NoteView {
-    #[ts(type = "number")]
-    pub id: i64,
+    /// The same on every replica.
+    pub id: String,
+    pub text: String,
     pub author_role: String,
-    pub body: String,
+    pub author_name: String,
+    /// Owner-only: kept on the owner's replica, never sent to the assistant's.
+    pub private: bool,
+    #[ts(type = "number")]
+    pub created_ms: i64,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// Someone on another replica with a reply open on this case.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct PeerView {
+    pub name: String,
+    pub role: String,
+}
+
+/// A reply of ours on its way.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct OutboxView {
+    pub message_id: String,
+    pub to_email: String,
+    /// `queued`, `sending`, `sent`, `parked`.
+    pub state: String,
+    pub attempts: u32,
+    /// Why it is parked or being retried, in words to act on.
+    pub last_error: Option<String>,
     #[ts(type = "number")]
     pub created_ms: i64,
 }
@@ -213,6 +259,52 @@ pub struct CaseDetail {
     pub messages: Vec<MessageView>,
     pub customer: Option<CustomerView>,
     pub notes: Vec<NoteView>,
+    /// "Dana is replying": others writing a reply on this case right now.
+    pub replying: Vec<PeerView>,
+    pub outbox: Vec<OutboxView>,
+}
+
+/// Who should work a case; `auto` lets its lane decide again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum AssignTo {
+    Owner,
+    Assistant,
+    Auto,
+}
+
+/// Changes to a case, made together: any of status, assignee and a note.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct UpdateCaseArgs {
+    pub case_id: String,
+    #[serde(default)]
+    pub status: Option<CaseStatus>,
+    #[serde(default)]
+    pub assign: Option<AssignTo>,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The note is the owner's alone.
+    #[serde(default)]
+    pub private_note: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SetRoleArgs {
+    pub role: Role,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// The composer is open on `case_id` (or, with `null`, closed).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ReplyingArgs {
+    pub case_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SendReplyArgs {
+    pub case_id: String,
+    pub body: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -46,7 +46,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show one case; with --lane, put it in that lane first (a lane set by hand sticks).
+    /// Show one case; with --lane, --status, --assign or --note, change it first (and share the
+    /// change with the other replica at the next sync).
     Case {
         id: String,
         #[arg(long)]
@@ -54,6 +55,25 @@ enum Command {
         /// owner-excellent, owner-angry or assistant; `auto` hands the case back to triage.
         #[arg(long)]
         lane: Option<String>,
+        #[arg(long, value_parser = ["open", "waiting", "closed"])]
+        status: Option<String>,
+        /// owner or assistant; `auto` lets the lane decide again.
+        #[arg(long, value_parser = ["owner", "assistant", "auto"])]
+        assign: Option<String>,
+        /// Add a note to the case.
+        #[arg(long)]
+        note: Option<String>,
+        /// The note is the owner's alone: it never leaves this machine.
+        #[arg(long, requires = "note")]
+        private: bool,
+    },
+    /// Say who works on this machine: the owner or an assistant (without an argument: show it).
+    Role {
+        #[arg(value_parser = ["owner", "assistant"])]
+        role: Option<String>,
+        /// The name the other replica sees ("Dana is replying").
+        #[arg(long)]
+        name: Option<String>,
     },
     /// Full-text search over subjects, bodies and senders.
     Search {
@@ -66,7 +86,8 @@ enum Command {
         #[command(subcommand)]
         action: AccountAction,
     },
-    /// Fetch new mail from the mailbox (with --once: one pass, then exit; otherwise keep polling).
+    /// Fetch new mail, send the outbox and exchange case state with the other replica (with
+    /// --once: one pass, then exit; otherwise keep going, woken by IDLE).
     Sync {
         #[arg(long)]
         once: bool,
@@ -243,17 +264,40 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Command::Case { id, json, lane } => {
+        Command::Case { id, json, lane, status, assign, note, private } => {
             let mut store = open_store(db)?;
-            let case: CaseDetail = match lane.as_deref() {
+            let mut case: CaseDetail = match lane.as_deref() {
                 None => call(&mut store, "case", serde_json::json!({ "case_id": id }))?,
                 Some("auto") => call(&mut store, "set_lane", serde_json::json!({ "case_id": id, "lane": null }))?,
                 Some(l) => call(&mut store, "set_lane", serde_json::json!({ "case_id": id, "lane": l }))?,
             };
+            if status.is_some() || assign.is_some() || note.is_some() {
+                let args = serde_json::json!({
+                    "case_id": id, "status": status, "assign": assign, "note": note, "private_note": private,
+                });
+                case = call(&mut store, "update_case", args)?;
+            }
             if json {
                 return print_json(&case);
             }
             print_case(&case);
+        }
+        Command::Role { role, name } => {
+            let mut store = open_store(db)?;
+            let info: kindly_core::api::AppInfo = match role {
+                Some(role) => call(&mut store, "set_role", serde_json::json!({ "role": role, "name": name }))?,
+                None => call(&mut store, "app_info", serde_json::json!({}))?,
+            };
+            let who = if info.replica_name.is_empty() { String::new() } else { format!(" ({})", info.replica_name) };
+            match (info.role_chosen, info.role.as_str()) {
+                (false, _) => {
+                    println!("No role chosen yet: this machine acts as the owner's. Run `kindly role owner|assistant`.")
+                }
+                (true, "owner") => {
+                    println!("This machine is the owner's{who}: it opens on the owner queue and sees everything.")
+                }
+                (true, _) => println!("This machine is an assistant's{who}: it opens on the assistant queue."),
+            }
         }
         Command::Search { query, json } => {
             let mut store = open_store(db)?;
@@ -320,7 +364,7 @@ fn run(cli: Cli) -> Result<()> {
                     }
                 }
                 // New mail wakes us at once where the server offers IDLE; otherwise we poll.
-                if let Err(e) = runtime.block_on(kindly_core::mail::imap::wait_for_mail(&store)) {
+                if let Err(e) = runtime.block_on(kindly_core::mail::imap::wait_for_change(&store)) {
                     eprintln!("waiting for mail: {e}");
                     std::thread::sleep(kindly_core::mail::imap::reconnect_delay(1));
                 }
@@ -332,25 +376,8 @@ fn run(cli: Cli) -> Result<()> {
                 return Err(Error::BadArgs(format!("{} is empty: write the reply first", body_file.display())));
             }
             let mut store = open_store(db)?;
-            let account = kindly_core::store::accounts::first(store.conn())?
-                .ok_or_else(|| Error::Invalid("no mailbox is connected: run `kindly account add …` first".into()))?;
-            let queued = store.write(|tx| {
-                let reply = kindly_core::mail::compose::reply(tx, &case_id, &body, &account)?;
-                let now = kindly_core::time::now_ms();
-                kindly_core::store::outbox::queue(
-                    tx,
-                    &kindly_core::store::outbox::NewItem {
-                        case_id: &case_id,
-                        message_id: &reply.message_id,
-                        to_email: &reply.to_email,
-                        raw: &reply.raw,
-                        case_seen_ms: reply.case_seen_ms,
-                    },
-                    now,
-                )?;
-                kindly_core::store::cases::set_status(tx, &case_id, "waiting")?;
-                Ok(reply)
-            })?;
+            let now = store.now_ms();
+            let queued = store.write(|tx| kindly_core::mail::compose::queue_reply(tx, now, &case_id, &body))?;
             println!("Reply to {} queued as {}; `kindly sync` sends it.", queued.to_email, queued.message_id);
         }
         Command::Tone { json: _ } => tone(std::io::stdin().lock(), std::io::stdout().lock())?,
@@ -418,6 +445,16 @@ fn sync_pass(runtime: &tokio::runtime::Runtime, store: &mut Store) -> Result<()>
     }))?;
     bar.finish_and_clear();
     report_import(&report.mail);
+    let o = &report.ops;
+    if o.received + o.pushed > 0 || o.rebuilt || o.compacted || o.unreadable > 0 {
+        println!("Case changes: {} received, {} sent to the other replicas.", o.received, o.pushed);
+    }
+    if o.rebuilt {
+        println!("The sync folder was missing or recreated: it has been refilled from this machine.");
+    }
+    if o.unreadable > 0 {
+        eprintln!("{} messages in the sync folder were not Kindly data and were skipped.", o.unreadable);
+    }
     let s = &report.sent;
     if s.sent + s.retrying + s.parked > 0 {
         println!("Sent {} replies; {} will be retried; {} parked for review.", s.sent, s.retrying, s.parked);
@@ -478,6 +515,16 @@ fn print_case(case: &CaseDetail) {
             customer.lifetime_value_minor as f64 / 100.0,
             customer.currency
         );
+    }
+    println!("Status: {}; worked by the {}.", c.status.as_str(), c.assignee.as_str());
+    for n in &case.notes {
+        let who = if n.author_name.is_empty() {
+            n.author_role.clone()
+        } else {
+            format!("{} ({})", n.author_name, n.author_role)
+        };
+        let private = if n.private { " [private]" } else { "" };
+        println!("  Note by {who} · {}{private}: {}", n.created_at, n.text);
     }
     for m in &case.messages {
         let when = kindly_core::time::to_rfc3339(m.date_ms);

@@ -81,6 +81,32 @@ pub fn reply(conn: &rusqlite::Connection, case_id: &str, body: &str, account: &A
     })
 }
 
+/// Queues a reply on case `case_id` from the connected mailbox, in one transaction with the case
+/// change: the reply goes to the outbox and the case waits on the customer.
+pub fn queue_reply(conn: &rusqlite::Connection, now_ms: i64, case_id: &str, body: &str) -> Result<Reply> {
+    if body.trim().is_empty() {
+        return Err(Error::BadArgs("the reply is empty: write it first".into()));
+    }
+    let account = crate::store::accounts::first(conn)?.ok_or_else(|| {
+        Error::Invalid("no mailbox is connected, so there is nothing to send from: connect one first".into())
+    })?;
+    let reply = reply(conn, case_id, body, &account)?;
+    crate::store::outbox::queue(
+        conn,
+        &crate::store::outbox::NewItem {
+            case_id,
+            message_id: &reply.message_id,
+            to_email: &reply.to_email,
+            raw: &reply.raw,
+            case_seen_ms: reply.case_seen_ms,
+        },
+        now_ms,
+    )?;
+    crate::sync::edit::set_status(conn, now_ms, case_id, "waiting")?;
+    crate::sync::edit::presence(conn, now_ms, None)?;
+    Ok(reply)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

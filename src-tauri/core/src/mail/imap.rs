@@ -127,11 +127,23 @@ pub async fn ingest_folder(
 pub struct SyncReport {
     pub mail: ImportSummary,
     pub sent: super::smtp::SendSummary,
+    pub ops: crate::sync::transport::OpsReport,
 }
 
 /// One pass over the support mailbox: fetch INBOX and our sent mail (so replies join their cases),
-/// send the replies that are due, and fetch Sent again so those join their cases too.
+/// exchange case state with the other replicas (pull, then push), send the replies that are due,
+/// and fetch Sent again so those join their cases too. The outcome is recorded for the window.
 pub async fn sync_once(store: &mut Store, progress: &mut dyn FnMut(&str, u32, u32)) -> Result<SyncReport> {
+    let outcome = sync_pass(store, progress).await;
+    let now = now_ms();
+    let _ = match &outcome {
+        Ok(_) => store.write(|tx| crate::sync::state::record_ok(tx, now)),
+        Err(e) => store.write(|tx| crate::sync::state::record_error(tx, now, &e.to_string())),
+    };
+    outcome
+}
+
+async fn sync_pass(store: &mut Store, progress: &mut dyn FnMut(&str, u32, u32)) -> Result<SyncReport> {
     let account = accounts::first(store.conn())?
         .ok_or_else(|| Error::Invalid("no mailbox is connected: run `kindly account add …` first".into()))?;
     // Mail from the support address is ours: outbound.
@@ -156,6 +168,9 @@ pub async fn sync_once(store: &mut Store, progress: &mut dyn FnMut(&str, u32, u3
             .await?;
         report.mail.absorb(s);
     }
+    // Case state that waited for this mail can land now; then what the others did, then ours.
+    store.write(|tx| crate::sync::ops::apply_pending(tx).map(drop))?;
+    report.ops = crate::sync::transport::exchange(store, &mut session, &account).await?;
     report.sent = super::smtp::send_due(store, &mut session, &account, &password, &sent).await?;
     if report.sent.sent > 0 {
         let s =
@@ -171,19 +186,43 @@ pub const IDLE_MAX: std::time::Duration = std::time::Duration::from_secs(25 * 60
 /// How often a server without IDLE is asked for new mail.
 pub const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// Waits until the server reports a change in INBOX (IDLE, at most `IDLE_MAX`); a server
-/// without IDLE is polled every `POLL_EVERY`.
-pub async fn wait_for_mail(store: &Store) -> Result<()> {
+/// Waits until something needs a sync pass: new mail in INBOX, a batch from another replica in
+/// the sync folder (IDLE on both, at most `IDLE_MAX`; polling every `POLL_EVERY` where the server
+/// has no IDLE), or a change made on this replica that is waiting to be pushed.
+pub async fn wait_for_change(store: &Store) -> Result<()> {
     let account = accounts::first(store.conn())?
         .ok_or_else(|| Error::Invalid("no mailbox is connected: run `kindly account add …` first".into()))?;
-    let mut session = connect(&account, &password(&account)?).await?;
+    let password = password(&account)?;
+    let local = async {
+        loop {
+            tokio::time::sleep(LOCAL_CHECK_EVERY).await;
+            if crate::sync::ops::unpushed_count(store.conn()).unwrap_or(0) > 0 {
+                return Ok(());
+            }
+        }
+    };
+    tokio::select! {
+        r = wait_on(&account, &password, "INBOX") => r,
+        r = wait_on(&account, &password, crate::sync::transport::FOLDER) => r,
+        r = local => r,
+    }
+}
+
+/// How often the loop looks for local changes to push while it waits on the server.
+const LOCAL_CHECK_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+async fn wait_on(account: &Account, password: &str, folder: &str) -> Result<()> {
+    let mut session = connect(account, password).await?;
     let idle_offered = session.capabilities().await.map_err(|e| imap_error("reading capabilities", e))?.has_str("IDLE");
     if !idle_offered {
         let _ = session.logout().await;
         tokio::time::sleep(POLL_EVERY).await;
         return Ok(());
     }
-    session.select("INBOX").await.map_err(|e| imap_error("cannot open INBOX", e))?;
+    if session.select(folder).await.is_err() {
+        session.create(folder).await.map_err(|e| imap_error(&format!("creating {folder}"), e))?;
+        session.select(folder).await.map_err(|e| imap_error(&format!("cannot open {folder}"), e))?;
+    }
     let mut idle = session.idle();
     idle.init().await.map_err(|e| imap_error("starting IDLE", e))?;
     // The stop handle must outlive the wait: dropping it interrupts the IDLE at once.

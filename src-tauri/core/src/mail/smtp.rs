@@ -77,8 +77,18 @@ pub async fn send_due(
         .build();
     for item in outbox::due(store.conn(), now_ms())? {
         let case = cases::get(store.conn(), &item.case_id)?;
-        if item.state == "queued" && case.last_message_ms > item.case_seen_ms {
-            let reason = "new mail arrived on this case after the reply was written: read it, then send again";
+        // The traffic cop: someone wrote (the customer, or the other replica's reply came back
+        // through Sent) or the case was closed after this reply was written.
+        let held = if item.state != "queued" {
+            None
+        } else if case.last_message_ms > item.case_seen_ms {
+            Some("new mail arrived on this case after the reply was written: read it, then send again")
+        } else if case.status == "closed" {
+            Some("the case was closed after this reply was written: reopen it if the reply should still go")
+        } else {
+            None
+        };
+        if let Some(reason) = held {
             store.write(|tx| outbox::mark_failed(tx, item.id, reason, None))?;
             summary.parked += 1;
             continue;

@@ -27,6 +27,8 @@ pub struct CaseRow {
     pub tags: Vec<String>,
     pub reviewed: bool,
     pub corrections: Vec<String>,
+    /// Set by a person; `None` follows the lane.
+    pub assignee: Option<String>,
     pub message_count: i64,
     /// The start of the latest inbound message, for list rows.
     pub snippet: String,
@@ -89,9 +91,14 @@ pub fn record_message(conn: &Connection, id: &str, direction: Direction, date_ms
         Direction::Inbound => "open",
         Direction::Outbound => "waiting",
     };
+    // SQLite evaluates every SET expression against the old row, hence the repeated conditions.
     conn.prepare_cached(
         "UPDATE cases SET
-           status = CASE WHEN ?3 >= last_message_ms THEN ?2 ELSE status END,
+           mail_status = CASE WHEN ?3 >= last_message_ms THEN ?2 ELSE mail_status END,
+           status = CASE
+             WHEN status_set IS NOT NULL AND status_set_ms >= max(last_message_ms, ?3) THEN status_set
+             WHEN ?3 >= last_message_ms THEN ?2
+             ELSE mail_status END,
            last_message_ms = max(last_message_ms, ?3),
            created_ms = min(created_ms, ?3),
            last_inbound_ms = CASE WHEN ?4 THEN max(coalesce(last_inbound_ms, ?3), ?3) ELSE last_inbound_ms END
@@ -134,13 +141,26 @@ pub fn set_manual_lane(conn: &Connection, id: &str, lane: Option<&str>) -> Resul
     Ok(())
 }
 
-pub fn set_status(conn: &Connection, id: &str, status: &str) -> Result<()> {
-    conn.prepare_cached("UPDATE cases SET status = ?2 WHERE id = ?1")?.execute(params![id, status])?;
+/// A person sets the status at `at_ms`. It holds until a newer message comes in (or goes out):
+/// then the message decides again.
+pub fn set_person_status(conn: &Connection, id: &str, status: &str, at_ms: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE cases SET status_set = ?2, status_set_ms = ?3,
+                          status = CASE WHEN ?3 >= last_message_ms THEN ?2 ELSE mail_status END
+         WHERE id = ?1",
+    )?
+    .execute(params![id, status, at_ms])?;
     Ok(())
 }
 
-pub fn mark_reviewed(conn: &Connection, id: &str) -> Result<()> {
-    conn.prepare_cached("UPDATE cases SET reviewed = 1 WHERE id = ?1")?.execute([id])?;
+/// Who works the case; `None` hands it back to its lane.
+pub fn set_assignee(conn: &Connection, id: &str, assignee: Option<&str>) -> Result<()> {
+    conn.prepare_cached("UPDATE cases SET assignee = ?2 WHERE id = ?1")?.execute(params![id, assignee])?;
+    Ok(())
+}
+
+pub fn set_reviewed(conn: &Connection, id: &str, reviewed: bool) -> Result<()> {
+    conn.prepare_cached("UPDATE cases SET reviewed = ?2 WHERE id = ?1")?.execute(params![id, reviewed])?;
     Ok(())
 }
 
@@ -186,7 +206,8 @@ const SELECT: &str = "SELECT c.id, c.root_message_id, c.subject, c.customer_id, 
         (SELECT group_concat(t.correction) FROM triage_corrections t WHERE t.case_id = c.id),
         (SELECT count(*) FROM messages m WHERE m.case_id = c.id),
         coalesce((SELECT substr(m.body_text, 1, 300) FROM messages m
-                  WHERE m.case_id = c.id AND m.direction = 'inbound' ORDER BY m.date_ms DESC LIMIT 1), '')
+                  WHERE m.case_id = c.id AND m.direction = 'inbound' ORDER BY m.date_ms DESC LIMIT 1), ''),
+        c.assignee
     FROM cases c";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
@@ -215,6 +236,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
             .unwrap_or_default(),
         message_count: r.get(19)?,
         snippet: r.get(20)?,
+        assignee: r.get(21)?,
     })
 }
 
@@ -242,19 +264,44 @@ pub fn ids_for_customer(conn: &Connection, customer_id: i64) -> Result<Vec<Strin
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+#[derive(Debug, Clone, PartialEq)]
 pub struct Note {
-    pub id: i64,
+    /// The same on every replica.
+    pub uid: String,
+    pub case_id: String,
     pub author_role: String,
+    pub author_name: String,
     pub body: String,
+    pub private: bool,
     pub created_ms: i64,
 }
 
+/// Adds a note unless one with its uid is already there (notes are an append-only set).
+pub fn add_note(conn: &Connection, n: &Note) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO case_notes (uid, case_id, author_role, author_name, body, private, created_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![n.uid, n.case_id, n.author_role, n.author_name, n.body, n.private, n.created_ms])?;
+    Ok(())
+}
+
+/// The case's notes, oldest first; the same order on every replica.
 pub fn notes(conn: &Connection, case_id: &str) -> Result<Vec<Note>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, author_role, body, created_ms FROM case_notes WHERE case_id = ?1 ORDER BY created_ms, id",
+    let mut stmt = conn.prepare_cached(
+        "SELECT uid, case_id, author_role, author_name, body, private, created_ms FROM case_notes
+         WHERE case_id = ?1 ORDER BY created_ms, uid",
     )?;
     let rows = stmt.query_map([case_id], |r| {
-        Ok(Note { id: r.get(0)?, author_role: r.get(1)?, body: r.get(2)?, created_ms: r.get(3)? })
+        Ok(Note {
+            uid: r.get(0)?,
+            case_id: r.get(1)?,
+            author_role: r.get(2)?,
+            author_name: r.get(3)?,
+            body: r.get(4)?,
+            private: r.get(5)?,
+            created_ms: r.get(6)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -10,6 +10,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0002_triage.sql"),
     include_str!("migrations/0003_accounts.sql"),
     include_str!("migrations/0004_outbox.sql"),
+    include_str!("migrations/0005_sync.sql"),
 ];
 
 pub fn latest() -> i64 {

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    clock_skew_ms: i64,
 }
 
 impl Store {
@@ -32,7 +33,7 @@ impl Store {
         let conn = Connection::open_with_flags(&path, flags)
             .map_err(|source| Error::OpenStore { path: path.clone(), source })?;
         Self::configure(&conn).map_err(|source| Error::OpenStore { path: path.clone(), source })?;
-        let mut store = Store { conn, path };
+        let mut store = Store { conn, path, clock_skew_ms: 0 };
         migrations::apply(&mut store.conn)?;
         Ok(store)
     }
@@ -51,6 +52,16 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// This replica's wall clock: when a person's change happened. Tests skew it to play a
+    /// replica whose clock is wrong, or a week passing offline.
+    pub fn now_ms(&self) -> i64 {
+        crate::time::now_ms() + self.clock_skew_ms
+    }
+
+    pub fn set_clock_skew_ms(&mut self, skew_ms: i64) {
+        self.clock_skew_ms = skew_ms;
     }
 
     pub fn conn(&self) -> &Connection {

@@ -15,6 +15,7 @@ pub struct Item {
     pub attempts: u32,
     pub last_error: Option<String>,
     pub case_seen_ms: i64,
+    pub created_ms: i64,
 }
 
 pub struct NewItem<'a> {
@@ -34,7 +35,7 @@ pub fn queue(conn: &Connection, item: &NewItem<'_>, now_ms: i64) -> Result<i64> 
     Ok(conn.last_insert_rowid())
 }
 
-const COLUMNS: &str = "id, case_id, message_id, to_email, raw, state, attempts, last_error, case_seen_ms";
+const COLUMNS: &str = "id, case_id, message_id, to_email, raw, state, attempts, last_error, case_seen_ms, created_ms";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     Ok(Item {
@@ -47,6 +48,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         attempts: r.get(6)?,
         last_error: r.get(7)?,
         case_seen_ms: r.get(8)?,
+        created_ms: r.get(9)?,
     })
 }
 
@@ -56,6 +58,12 @@ pub fn due(conn: &Connection, now_ms: i64) -> Result<Vec<Item>> {
         "SELECT {COLUMNS} FROM outbox WHERE (state = 'queued' AND next_attempt_ms <= ?1) OR state = 'sending' ORDER BY id"
     ))?;
     let rows = stmt.query_map([now_ms], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn for_case(conn: &Connection, case_id: &str) -> Result<Vec<Item>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM outbox WHERE case_id = ?1 ORDER BY id"))?;
+    let rows = stmt.query_map([case_id], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -88,4 +96,11 @@ pub fn mark_failed(conn: &Connection, id: i64, error: &str, retry_at_ms: Option<
             .execute(params![id, error])?,
     };
     Ok(())
+}
+
+/// Replies not yet sent and not parked.
+pub fn waiting_count(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')")?
+        .query_row([], |r| r.get(0))?)
 }

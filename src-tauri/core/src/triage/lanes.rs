@@ -62,10 +62,20 @@ impl QueueName {
     /// Which cases belong to the queue, as a condition on `cases c`.
     pub fn condition(self) -> &'static str {
         match self {
-            QueueName::Owner => "c.status = 'open' AND c.lane IN ('owner-excellent', 'owner-angry')",
-            QueueName::OwnerExcellent => "c.status = 'open' AND c.lane = 'owner-excellent'",
-            QueueName::OwnerAngry => "c.status = 'open' AND c.lane = 'owner-angry'",
-            QueueName::Assistant => "c.status = 'open' AND c.lane = 'assistant'",
+            // A case claimed by or escalated to the owner is theirs whatever its lane; one handed
+            // to the assistant is the assistant's.
+            QueueName::Owner => {
+                "c.status = 'open' AND coalesce(c.assignee, CASE WHEN c.lane = 'assistant' THEN 'assistant' ELSE 'owner' END) = 'owner'"
+            }
+            QueueName::OwnerExcellent => {
+                "c.status = 'open' AND c.lane = 'owner-excellent' AND coalesce(c.assignee, 'owner') = 'owner'"
+            }
+            QueueName::OwnerAngry => {
+                "c.status = 'open' AND c.lane = 'owner-angry' AND coalesce(c.assignee, 'owner') = 'owner'"
+            }
+            QueueName::Assistant => {
+                "c.status = 'open' AND coalesce(c.assignee, CASE WHEN c.lane = 'assistant' THEN 'assistant' ELSE 'owner' END) = 'assistant'"
+            }
             QueueName::Waiting => "c.status = 'waiting'",
             QueueName::Done => "c.status = 'closed'",
             QueueName::All => "1 = 1",

@@ -47,7 +47,7 @@ impl Default for TriageSettings {
 }
 
 impl TriageSettings {
-    const KEY: &str = "triage.settings";
+    pub const KEY: &str = "triage.settings";
 
     pub fn load(conn: &Connection) -> Result<Self> {
         Ok(settings::get(conn, Self::KEY)?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
@@ -69,13 +69,6 @@ impl TriageSettings {
             return Err(Error::BadArgs(problem.into()));
         }
         Ok(())
-    }
-
-    /// Saves the settings and re-triages every case with them.
-    pub fn save(&self, conn: &Connection) -> Result<()> {
-        self.validate()?;
-        settings::set(conn, Self::KEY, &serde_json::to_string(self).map_err(|e| Error::Invalid(e.to_string()))?)?;
-        retriage_all(conn, *self)
     }
 }
 

@@ -1,0 +1,280 @@
+//! Property: whatever the three replicas do, in whatever order their ops reach each other, with
+//! duplicates and skewed clocks, once every op has reached every replica their case tables agree.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+
+use super::ops::{self, Effects, Origin};
+use super::{Role, edit, replica};
+use crate::store::Store;
+use crate::triage::{Lane, TriageSettings};
+
+/// The demo inbox, loaded once; every replica starts from a copy (as if both had synced the mail).
+fn template() -> &'static Path {
+    static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("template.db");
+        let mut store = Store::open(&path).unwrap();
+        crate::demo::load(&mut store, &mut |_| {}).unwrap();
+        store.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+        (dir, path)
+    })
+    .1
+}
+
+fn replicas(dir: &Path, roles: [Role; 3]) -> Vec<Store> {
+    roles
+        .iter()
+        .enumerate()
+        .map(|(i, role)| {
+            let path = dir.join(format!("r{i}.db"));
+            std::fs::copy(template(), &path).unwrap();
+            let mut s = Store::open(&path).unwrap();
+            s.write(|tx| {
+                tx.execute("DELETE FROM settings WHERE key = 'sync.replica_id'", [])?;
+                replica::set_role(tx, *role, Some(&format!("person {i}")))
+            })
+            .unwrap();
+            s
+        })
+        .collect()
+}
+
+fn case_ids(store: &Store) -> Vec<String> {
+    let mut ids = crate::store::cases::all_ids(store.conn()).unwrap();
+    ids.sort();
+    ids.truncate(6);
+    ids
+}
+
+#[derive(Debug, Clone)]
+enum Action {
+    Lane(usize, Option<Lane>),
+    Status(usize, &'static str),
+    Assign(usize, Option<Role>),
+    Note(usize, bool),
+    Correct(usize, &'static str, bool),
+    Review(usize, Lane),
+    Settings(i64),
+}
+
+fn lane() -> impl Strategy<Value = Lane> {
+    prop_oneof![Just(Lane::OwnerExcellent), Just(Lane::OwnerAngry), Just(Lane::Assistant)]
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    let case = 0..6usize;
+    prop_oneof![
+        (case.clone(), proptest::option::of(lane())).prop_map(|(c, l)| Action::Lane(c, l)),
+        (case.clone(), prop_oneof![Just("open"), Just("waiting"), Just("closed")])
+            .prop_map(|(c, s)| Action::Status(c, s)),
+        (case.clone(), proptest::option::of(prop_oneof![Just(Role::Owner), Just(Role::Assistant)]))
+            .prop_map(|(c, r)| Action::Assign(c, r)),
+        (case.clone(), any::<bool>()).prop_map(|(c, p)| Action::Note(c, p)),
+        (case.clone(), prop_oneof![Just("not-angry"), Just("not-excellent")], any::<bool>())
+            .prop_map(|(c, w, on)| Action::Correct(c, w, on)),
+        (case, lane()).prop_map(|(c, l)| Action::Review(c, l)),
+        (100i64..900).prop_map(|v| Action::Settings(v * 100)),
+    ]
+}
+
+/// One step: a replica acts (its clock skewed by up to an hour either way), or ops travel.
+#[derive(Debug, Clone)]
+enum Step {
+    Act {
+        replica: usize,
+        skew_min: i64,
+        action: Action,
+    },
+    /// Some of `from`'s ops reach `to`: a random selection, in random order, some twice.
+    Deliver {
+        from: usize,
+        to: usize,
+        picks: Vec<(usize, bool)>,
+    },
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        3 => (0..3usize, -60i64..=60, action()).prop_map(|(replica, skew_min, action)| Step::Act { replica, skew_min, action }),
+        1 => (0..3usize, 0..3usize, proptest::collection::vec((0..1000usize, any::<bool>()), 0..8))
+            .prop_map(|(from, to, picks)| Step::Deliver { from, to, picks }),
+    ]
+}
+
+fn act(store: &mut Store, ids: &[String], skew_min: i64, action: &Action) {
+    store.set_clock_skew_ms(skew_min * 60_000);
+    let now = store.now_ms();
+    let result = store.write(|tx| match action {
+        Action::Lane(c, l) => edit::set_lane(tx, now, &ids[*c], *l),
+        Action::Status(c, s) => edit::set_status(tx, now, &ids[*c], s),
+        Action::Assign(c, r) => edit::assign(tx, now, &ids[*c], *r),
+        Action::Note(c, private) => edit::add_note(tx, now, &ids[*c], &format!("note at {now}"), *private).map(drop),
+        Action::Correct(c, w, on) => edit::correct(tx, now, &ids[*c], w, *on),
+        Action::Review(c, l) => edit::review(tx, now, &ids[*c], *l),
+        Action::Settings(v) => {
+            let settings = TriageSettings { valuable_lifetime_minor: *v, ..TriageSettings::default() };
+            edit::set_triage_settings(tx, now, &settings)
+        }
+    });
+    // Assistants may not write private notes: refused, nothing recorded.
+    if let Err(e) = result {
+        assert!(matches!(action, Action::Note(_, true)), "{action:?} failed: {e}");
+    }
+}
+
+/// The ops a replica would put in the sync folder (its own and those it has heard of).
+fn shareable(store: &Store) -> Vec<ops::Op> {
+    let mut stmt = store.conn().prepare("SELECT op_id FROM ops WHERE private = 0 ORDER BY op_id").unwrap();
+    let ids: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    ids.iter().map(|id| ops::get(store.conn(), id).unwrap().unwrap()).collect()
+}
+
+fn deliver(to: &mut Store, batch: &[ops::Op]) {
+    to.write(|tx| {
+        let mut fx = Effects::default();
+        for op in batch {
+            ops::apply(tx, op, Origin::Remote, &mut fx)?;
+        }
+        fx.finish(tx)
+    })
+    .unwrap();
+}
+
+/// Everything a person sees of the cases and their shared notes.
+fn state(store: &Store) -> String {
+    let conn = store.conn();
+    let mut out = String::new();
+    for (sql, cols) in [
+        (
+            "SELECT id, lane, lane_manual, suggested_lane, status, assignee, reviewed, score, reasons, tags FROM cases ORDER BY id",
+            10,
+        ),
+        ("SELECT case_id, correction FROM triage_corrections ORDER BY 1, 2", 2),
+        (
+            "SELECT uid, case_id, author_role, author_name, body, created_ms FROM case_notes WHERE private = 0 ORDER BY uid",
+            6,
+        ),
+        ("SELECT value FROM settings WHERE key = 'triage.settings'", 1),
+    ] {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for i in 0..cols {
+                let v: rusqlite::types::Value = row.get(i).unwrap();
+                out.push_str(&format!("{v:?}|"));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn three_replicas_converge_whatever_the_order_and_duplicates(
+        steps in proptest::collection::vec(step(), 1..40),
+        final_order in proptest::collection::vec(0..3usize, 9),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rs = replicas(dir.path(), [Role::Owner, Role::Assistant, Role::Owner]);
+        let ids = case_ids(&rs[0]);
+        for step in &steps {
+            match step {
+                Step::Act { replica, skew_min, action } => act(&mut rs[*replica], &ids, *skew_min, action),
+                Step::Deliver { from, to, picks } => {
+                    let source = shareable(&rs[*from]);
+                    if source.is_empty() || from == to {
+                        continue;
+                    }
+                    let mut batch = Vec::new();
+                    for (i, twice) in picks {
+                        let op = source[i % source.len()].clone();
+                        if *twice {
+                            batch.push(op.clone());
+                        }
+                        batch.push(op);
+                    }
+                    deliver(&mut rs[*to], &batch);
+                }
+            }
+        }
+        // Finally everything reaches everyone, in a scrambled order, twice.
+        for round in 0..2 {
+            for (k, to) in final_order.iter().enumerate() {
+                let from = (to + 1 + (k + round) % 2) % 3;
+                let mut batch = shareable(&rs[from]);
+                batch.reverse();
+                deliver(&mut rs[*to], &batch);
+            }
+            for to in 0..3 {
+                for from in 0..3 {
+                    if from != to {
+                        let batch = shareable(&rs[from]);
+                        deliver(&mut rs[to], &batch);
+                    }
+                }
+            }
+        }
+        let s0 = state(&rs[0]);
+        prop_assert_eq!(&s0, &state(&rs[1]));
+        prop_assert_eq!(&s0, &state(&rs[2]));
+        // Private notes never left replica 0 or 2.
+        let private_elsewhere: i64 = rs[1]
+            .conn()
+            .query_row("SELECT count(*) FROM case_notes WHERE private = 1", [], |r| r.get(0))
+            .unwrap();
+        prop_assert_eq!(private_elsewhere, 0);
+    }
+}
+
+#[test]
+fn the_later_edit_wins_everywhere_and_both_notes_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rs = replicas(dir.path(), [Role::Owner, Role::Assistant, Role::Owner]);
+    let id = case_ids(&rs[0])[0].clone();
+    act(&mut rs[0], std::slice::from_ref(&id), 0, &Action::Status(0, "closed"));
+    act(&mut rs[1], std::slice::from_ref(&id), 0, &Action::Status(0, "waiting"));
+    act(&mut rs[0], std::slice::from_ref(&id), 0, &Action::Note(0, false));
+    act(&mut rs[1], std::slice::from_ref(&id), 0, &Action::Note(0, false));
+    let (a, b) = (shareable(&rs[0]), shareable(&rs[1]));
+    deliver(&mut rs[1], &a);
+    deliver(&mut rs[0], &b);
+    let status = |s: &Store| -> String {
+        s.conn().query_row("SELECT status FROM cases WHERE id = ?1", [&id], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(status(&rs[0]), "waiting", "replica 1 wrote last");
+    assert_eq!(status(&rs[1]), "waiting");
+    let notes = crate::store::cases::notes(rs[0].conn(), &id).unwrap();
+    assert_eq!(notes.len(), 2);
+    assert_eq!(
+        notes.iter().map(|n| n.author_role.as_str()).collect::<Vec<_>>().iter().filter(|r| **r == "assistant").count(),
+        1
+    );
+    assert_eq!(crate::store::cases::notes(rs[1].conn(), &id).unwrap(), notes);
+}
+
+#[test]
+fn an_op_about_a_case_not_yet_here_waits_for_its_mail() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rs = replicas(dir.path(), [Role::Owner, Role::Assistant, Role::Owner]);
+    let id = case_ids(&rs[0])[1].clone();
+    act(&mut rs[0], std::slice::from_ref(&id), 0, &Action::Assign(0, Some(Role::Assistant)));
+    let batch = shareable(&rs[0]);
+    // Replica 1 has not got this case's mail yet: hide it, deliver, then let the "mail" arrive.
+    rs[1].conn().execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    rs[1].conn().execute("UPDATE cases SET id = 'elsewhere' WHERE id = ?1", [&id]).unwrap();
+    deliver(&mut rs[1], &batch);
+    let pending: i64 = rs[1].conn().query_row("SELECT count(*) FROM ops WHERE applied = 0", [], |r| r.get(0)).unwrap();
+    assert_eq!(pending, 1);
+    rs[1].conn().execute("UPDATE cases SET id = ?1 WHERE id = 'elsewhere'", [&id]).unwrap();
+    rs[1].write(|tx| ops::apply_pending(tx)).unwrap();
+    let assignee: Option<String> =
+        rs[1].conn().query_row("SELECT assignee FROM cases WHERE id = ?1", [&id], |r| r.get(0)).unwrap();
+    assert_eq!(assignee.as_deref(), Some("assistant"));
+}

@@ -1,0 +1,100 @@
+//! Changes a person makes on this replica. Each is one op (or two), recorded and applied in the
+//! caller's transaction, so the change and its op land together.
+
+use rusqlite::Connection;
+use serde_json::{Value, json};
+
+use super::fields::{self, NoteValue, Presence};
+use super::ops::{self, Op};
+use super::replica::{self, Role};
+use crate::error::{Error, Result};
+use crate::store::cases;
+use crate::triage::{Lane, TriageSettings};
+
+fn case_op(conn: &Connection, now_ms: i64, case_id: &str, field: &str, value: Value) -> Result<Op> {
+    ops::record(conn, now_ms, fields::CASE, case_id, field, value, false)
+}
+
+/// Puts the case in `lane` by hand (it sticks), or with `None` hands it back to triage.
+pub fn set_lane(conn: &Connection, now_ms: i64, case_id: &str, lane: Option<Lane>) -> Result<()> {
+    case_op(conn, now_ms, case_id, fields::LANE, lane.map_or(Value::Null, |l| json!(l.as_str()))).map(drop)
+}
+
+pub fn set_status(conn: &Connection, now_ms: i64, case_id: &str, status: &str) -> Result<()> {
+    if !matches!(status, "open" | "waiting" | "closed") {
+        return Err(Error::BadArgs(format!("status `{status}`: use open, waiting or closed")));
+    }
+    case_op(conn, now_ms, case_id, fields::STATUS, json!(status)).map(drop)
+}
+
+/// Gives the case to the owner or the assistant; `None` lets its lane decide again.
+pub fn assign(conn: &Connection, now_ms: i64, case_id: &str, to: Option<Role>) -> Result<()> {
+    case_op(conn, now_ms, case_id, fields::ASSIGNEE, to.map_or(Value::Null, |r| json!(r.as_str()))).map(drop)
+}
+
+/// Review mode: the owner confirms the lane triage suggested (the case follows triage again) or
+/// moves it (a manual lane), and the case counts as reviewed.
+pub fn review(conn: &Connection, now_ms: i64, case_id: &str, lane: Lane) -> Result<()> {
+    let row = cases::get(conn, case_id)?;
+    let manual = (lane.as_str() != row.suggested_lane).then_some(lane);
+    set_lane(conn, now_ms, case_id, manual)?;
+    case_op(conn, now_ms, case_id, fields::REVIEWED, json!(true)).map(drop)
+}
+
+pub fn correct(conn: &Connection, now_ms: i64, case_id: &str, correction: &str, on: bool) -> Result<()> {
+    case_op(conn, now_ms, case_id, &format!("{}{correction}", fields::CORRECTION_PREFIX), json!(on)).map(drop)
+}
+
+/// Adds a note by this replica's person. Private notes are the owner's alone: they are never
+/// pushed, so no other replica ever holds them.
+pub fn add_note(conn: &Connection, now_ms: i64, case_id: &str, body: &str, private: bool) -> Result<cases::Note> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(Error::BadArgs("the note is empty: write something first".into()));
+    }
+    cases::get(conn, case_id)?;
+    let me = replica::local(conn)?;
+    if private && me.acting_role() != Role::Owner {
+        return Err(Error::BadArgs("only the owner can write private notes".into()));
+    }
+    let uid = replica::random_hex(12)?;
+    let value = NoteValue {
+        case_id: case_id.to_string(),
+        author_role: me.acting_role().as_str().into(),
+        author_name: me.name,
+        body: body.to_string(),
+        created_ms: now_ms,
+    };
+    let value = serde_json::to_value(&value).map_err(|e| Error::Invalid(e.to_string()))?;
+    ops::record(conn, now_ms, fields::NOTE, &uid, "add", value, private)?;
+    cases::notes(conn, case_id)?
+        .into_iter()
+        .find(|n| n.uid == uid)
+        .ok_or_else(|| Error::Invalid("the note was not stored".into()))
+}
+
+/// Saves the owner's triage settings (shared by both replicas) and re-triages every case.
+pub fn set_triage_settings(conn: &Connection, now_ms: i64, settings: &TriageSettings) -> Result<()> {
+    settings.validate()?;
+    let value = serde_json::to_value(settings).map_err(|e| Error::Invalid(e.to_string()))?;
+    ops::record(conn, now_ms, fields::SETTINGS, TriageSettings::KEY, "value", value, false).map(drop)
+}
+
+/// How long "Dana is replying" lasts without a renewal: the composer renews it while open.
+pub const REPLYING_FOR_MS: i64 = 2 * 60_000;
+
+/// Tells the other replicas who we are and which case we are writing a reply on (`None`: none).
+pub fn presence(conn: &Connection, now_ms: i64, replying_case: Option<&str>) -> Result<()> {
+    let me = replica::local(conn)?;
+    if let Some(id) = replying_case {
+        cases::get(conn, id)?;
+    }
+    let value = Presence {
+        role: me.acting_role().as_str().into(),
+        name: me.name.clone(),
+        replying_case: replying_case.map(str::to_string),
+        until_ms: if replying_case.is_some() { now_ms + REPLYING_FOR_MS } else { 0 },
+    };
+    let value = serde_json::to_value(&value).map_err(|e| Error::Invalid(e.to_string()))?;
+    ops::record(conn, now_ms, fields::REPLICA, &me.id, "presence", value, false).map(drop)
+}

@@ -1,0 +1,141 @@
+//! What each op means for the case store: the one place that knows. Fields are last-writer-wins
+//! by HLC (`field_clocks` holds the clock of the value each field has); notes are an append-only
+//! set; an op about a case this replica has not seen yet waits.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use super::ops::{Effects, Op};
+use super::replica;
+use crate::error::Result;
+use crate::store::{cases, settings};
+use crate::triage::{Lane, TriageSettings};
+
+pub const CASE: &str = "case";
+pub const NOTE: &str = "note";
+pub const SETTINGS: &str = "settings";
+pub const REPLICA: &str = "replica";
+
+/// Case fields.
+pub const LANE: &str = "lane";
+pub const STATUS: &str = "status";
+pub const ASSIGNEE: &str = "assignee";
+pub const REVIEWED: &str = "reviewed";
+/// `correction.not-angry`, `correction.not-excellent`.
+pub const CORRECTION_PREFIX: &str = "correction.";
+
+/// A note op's value (the op's entity id is the note's uid).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoteValue {
+    pub case_id: String,
+    pub author_role: String,
+    #[serde(default)]
+    pub author_name: String,
+    pub body: String,
+    pub created_ms: i64,
+}
+
+/// A replica saying who it is and what it has open.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Presence {
+    pub role: String,
+    #[serde(default)]
+    pub name: String,
+    /// The case it is writing a reply on, until `until_ms`.
+    #[serde(default)]
+    pub replying_case: Option<String>,
+    #[serde(default)]
+    pub until_ms: i64,
+}
+
+/// Settings both replicas share; anything else stays local.
+const SHARED_SETTINGS: &[&str] = &[TriageSettings::KEY];
+
+/// Applies `op` at its clock's physical time `at_ms`. Returns false when it must wait for its case.
+pub fn apply(conn: &Connection, op: &Op, at_ms: i64, fx: &mut Effects) -> Result<bool> {
+    match op.entity.as_str() {
+        CASE => {
+            if !cases::exists(conn, &op.entity_id)? {
+                return Ok(false);
+            }
+            if wins(conn, op)? {
+                set_case_field(conn, op, at_ms, fx)?;
+            }
+        }
+        NOTE => {
+            let Ok(note) = serde_json::from_value::<NoteValue>(op.value.clone()) else {
+                return Ok(true); // unreadable: nothing to apply, and nothing to wait for
+            };
+            if !cases::exists(conn, &note.case_id)? {
+                return Ok(false);
+            }
+            cases::add_note(
+                conn,
+                &cases::Note {
+                    uid: op.entity_id.clone(),
+                    case_id: note.case_id,
+                    author_role: note.author_role,
+                    author_name: note.author_name,
+                    body: note.body,
+                    private: op.private,
+                    created_ms: note.created_ms,
+                },
+            )?;
+        }
+        SETTINGS if SHARED_SETTINGS.contains(&op.entity_id.as_str()) && wins(conn, op)? => {
+            settings::set(conn, &op.entity_id, &op.value.to_string())?;
+            fx.retriage_all = true;
+        }
+        REPLICA => {
+            if wins(conn, op)?
+                && let Ok(p) = serde_json::from_value::<Presence>(op.value.clone())
+            {
+                replica::remember_peer(conn, &op.entity_id, &p.role, &p.name, at_ms)?;
+                replica::set_replying(conn, &op.entity_id, p.replying_case.as_deref(), p.until_ms)?;
+            }
+        }
+        _ => {} // from a newer Kindly: kept in the log, passed on in snapshots, not understood here
+    }
+    Ok(true)
+}
+
+/// Last writer wins: true (and the field's clock moves) when `op` is newer than the value held.
+fn wins(conn: &Connection, op: &Op) -> Result<bool> {
+    let held: Option<String> = conn
+        .prepare_cached("SELECT hlc FROM field_clocks WHERE entity = ?1 AND entity_id = ?2 AND field = ?3")?
+        .query_row(params![op.entity, op.entity_id, op.field], |r| r.get(0))
+        .optional()?;
+    if held.is_some_and(|h| h >= op.hlc) {
+        return Ok(false);
+    }
+    conn.prepare_cached(
+        "INSERT INTO field_clocks (entity, entity_id, field, hlc) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT DO UPDATE SET hlc = excluded.hlc",
+    )?
+    .execute(params![op.entity, op.entity_id, op.field, op.hlc])?;
+    Ok(true)
+}
+
+fn set_case_field(conn: &Connection, op: &Op, at_ms: i64, fx: &mut Effects) -> Result<()> {
+    let id = op.entity_id.as_str();
+    let text = op.value.as_str();
+    match op.field.as_str() {
+        LANE => cases::set_manual_lane(conn, id, text.and_then(Lane::parse).map(Lane::as_str))?,
+        STATUS => {
+            if let Some(status) = text.filter(|s| matches!(*s, "open" | "waiting" | "closed")) {
+                cases::set_person_status(conn, id, status, at_ms)?;
+            }
+        }
+        ASSIGNEE => cases::set_assignee(conn, id, text.filter(|s| matches!(*s, "owner" | "assistant")))?,
+        REVIEWED => cases::set_reviewed(conn, id, op.value.as_bool().unwrap_or(false))?,
+        field => {
+            if let Some(correction) = field.strip_prefix(CORRECTION_PREFIX)
+                && matches!(correction, "not-angry" | "not-excellent")
+            {
+                cases::set_correction(conn, id, correction, op.value.as_bool().unwrap_or(false), at_ms)?;
+                fx.retriage.insert(id.to_string());
+            }
+        }
+    }
+    Ok(())
+}
