@@ -21,14 +21,28 @@ fn db_path(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
     Ok(dir.join("kindly.db"))
 }
 
+/// Mail, replies and case state sync on their own thread with their own connection to the store
+/// (SQLite WAL lets the window read meanwhile). The window shows how it goes through
+/// `sync_status`; with no mailbox connected the thread only checks now and then for one.
+fn start_background_sync(path: PathBuf) -> Result<(), Box<dyn std::error::Error>> {
+    let mut store = Store::open(&path)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    std::thread::Builder::new()
+        .name("kindly-sync".into())
+        .spawn(move || kindly_core::sync::background::run(&mut store, &runtime, &mut |_, _, _| {}, &mut |_, _| {}))?;
+    Ok(())
+}
+
 fn main() {
     tauri::Builder::default()
         .setup(|app| {
-            let mut store = Store::open(db_path(app)?)?;
+            let path = db_path(app)?;
+            let mut store = Store::open(&path)?;
             if demo::should_load_on_first_launch(&store)? {
                 demo::load(&mut store, &mut |_| {})?;
             }
             app.manage(ipc::AppState(Arc::new(Mutex::new(store))));
+            start_background_sync(path)?;
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![ipc::api])

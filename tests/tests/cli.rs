@@ -205,3 +205,46 @@ fn a_closed_pipe_ends_the_cli_quietly() {
     let out = child.wait_with_output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn role_status_assign_and_notes_through_the_cli() {
+    let (_dir, db) = demo_db();
+    assert!(kindly_ok(&db, &["role"]).contains("No role chosen yet"));
+    assert!(kindly_ok(&db, &["role", "assistant", "--name", "Dana"]).contains("an assistant's (Dana)"));
+    let assistant_case =
+        kindly_json(&db, &["queue", "assistant", "--json"])[0]["case_id"].as_str().unwrap().to_string();
+
+    // The assistant escalates a case to the owner with a note, in one command.
+    let case = kindly_json(
+        &db,
+        &["case", &assistant_case, "--assign", "owner", "--note", "Wants a team licence: yours?", "--json"],
+    );
+    assert_eq!(case["assignee"], "owner");
+    assert_eq!(case["assignee_manual"], true);
+    let note = &case["notes"][0];
+    assert_eq!(note["text"], "Wants a team licence: yours?");
+    assert_eq!(note["author_role"], "assistant");
+    assert_eq!(note["author_name"], "Dana");
+    assert!(note["created_ms"].as_i64().unwrap() > 0 && note["created_at"].as_str().unwrap().ends_with('Z'));
+    let owner_queue = kindly_json(&db, &["queue", "owner", "--json"]);
+    assert!(owner_queue.as_array().unwrap().iter().any(|r| r["case_id"] == assistant_case.as_str()));
+
+    // Close it; it leaves the open queues and shows as closed.
+    let closed = kindly_json(&db, &["case", &assistant_case, "--status", "closed", "--json"]);
+    assert_eq!(closed["status"], "closed");
+    assert!(
+        !kindly_json(&db, &["queue", "owner", "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["case_id"] == assistant_case.as_str())
+    );
+
+    // Hand back to the lane; an assistant may not write private notes.
+    let auto = kindly_json(&db, &["case", &assistant_case, "--assign", "auto", "--json"]);
+    assert_eq!((auto["assignee"].as_str(), auto["assignee_manual"].as_bool()), (Some("assistant"), Some(false)));
+    let refused = kindly(&db, &["case", &assistant_case, "--note", "secret", "--private"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("only the owner"));
+    assert!(!kindly(&db, &["case", &assistant_case, "--status", "archived"]).status.success(), "clap refuses it");
+}

@@ -151,6 +151,7 @@ export type SetRoleArgs = { role: Role, name: string | null, };
 export type ReplyingArgs = { case_id: string | null, };
 export type SendReplyArgs = { case_id: string, body: string, };
 export type SyncPhase = "not-connected" | "connecting" | "synced" | "error";
+export type SyncProgress = { folder: string, done: number, total: number, };
 export type SyncState = { phase: SyncPhase, mailbox: string | null, last_ok_ms: number | null, error: string | null, error_ms: number | null, 
 /**
  * Case changes made here that the other replica has not been sent yet.
@@ -159,7 +160,11 @@ changes_waiting: number,
 /**
  * Replies queued or retrying.
  */
-replies_waiting: number, };
+replies_waiting: number, 
+/**
+ * Set while a pass is fetching.
+ */
+progress: SyncProgress | null, };
 export type Commands = {
   app_info: { args: Empty; result: AppInfo };
   queue_counts: { args: Empty; result: QueueCounts };

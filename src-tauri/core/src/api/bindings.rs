@@ -42,6 +42,7 @@ pub fn typescript() -> String {
         ReplyingArgs::decl(),
         SendReplyArgs::decl(),
         SyncPhase::decl(),
+        SyncProgress::decl(),
         SyncState::decl(),
     ];
     let mut out = String::from(

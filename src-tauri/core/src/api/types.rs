@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use crate::sync::Role;
-pub use crate::sync::state::{SyncPhase, SyncState};
+pub use crate::sync::state::{SyncPhase, SyncProgress, SyncState};
 pub use crate::triage::{Lane, QueueName, TriageSettings};
 
 /// The owner telling triage it was wrong about a case.

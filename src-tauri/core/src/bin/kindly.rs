@@ -349,26 +349,29 @@ fn run(cli: Cli) -> Result<()> {
         Command::Sync { once } => {
             let mut store = open_store(db)?;
             let runtime = tokio::runtime::Runtime::new().map_err(|e| Error::Invalid(e.to_string()))?;
-            let mut failures = 0u32;
-            loop {
-                match sync_pass(&runtime, &mut store) {
-                    Ok(()) if once => break,
-                    Err(e) if once => return Err(e),
-                    Ok(()) => failures = 0,
-                    Err(e) => {
-                        failures += 1;
-                        let delay = kindly_core::mail::imap::reconnect_delay(failures);
-                        eprintln!("sync error: {e} (retrying in {} s)", delay.as_secs());
-                        std::thread::sleep(delay);
-                        continue;
-                    }
-                }
-                // New mail wakes us at once where the server offers IDLE; otherwise we poll.
-                if let Err(e) = runtime.block_on(kindly_core::mail::imap::wait_for_change(&store)) {
-                    eprintln!("waiting for mail: {e}");
-                    std::thread::sleep(kindly_core::mail::imap::reconnect_delay(1));
-                }
+            if once {
+                return sync_pass(&runtime, &mut store);
             }
+            let bar = bar(0, "{msg} {bar:30} {pos}/{len}");
+            kindly_core::sync::background::run(
+                &mut store,
+                &runtime,
+                &mut |folder, done, goal| {
+                    bar.set_length(u64::from(goal));
+                    bar.set_position(u64::from(done));
+                    bar.set_message(format!("Fetching {folder}"));
+                },
+                &mut |store, outcome| {
+                    bar.set_position(0);
+                    bar.set_length(0);
+                    match outcome {
+                        Ok(report) => {
+                            let _ = report_pass(store, report);
+                        }
+                        Err(e) => eprintln!("sync error: {e} (retrying with backoff)"),
+                    }
+                },
+            );
         }
         Command::Reply { case_id, body_file } => {
             let body = std::fs::read_to_string(&body_file).map_err(|e| Error::io(&body_file, e))?;
@@ -444,6 +447,10 @@ fn sync_pass(runtime: &tokio::runtime::Runtime, store: &mut Store) -> Result<()>
         bar.set_message(format!("Fetching {folder}"));
     }))?;
     bar.finish_and_clear();
+    report_pass(store, &report)
+}
+
+fn report_pass(store: &Store, report: &kindly_core::mail::imap::SyncReport) -> Result<()> {
     report_import(&report.mail);
     let o = &report.ops;
     if o.received + o.pushed > 0 || o.rebuilt || o.compacted || o.unreadable > 0 {

@@ -93,6 +93,9 @@ pub async fn ingest_folder(
     };
     let mut total = ImportSummary::default();
     let goal = uid_next.saturating_sub(1);
+    // For "Fetching 1,240 of 12,000": UIDs may have gaps, so the folder's count bounds the estimate.
+    let expected = goal.saturating_sub(cursor.last_uid).min(mailbox.exists);
+    let mut fetched = 0u32;
     while cursor.last_uid < goal && mailbox.exists > 0 {
         let from = cursor.last_uid + 1;
         let to = from.saturating_add(FETCH_BATCH - 1).min(goal);
@@ -110,10 +113,14 @@ pub async fn ingest_folder(
                 }
             }
         }
+        fetched += raws.len() as u32;
         let summary = import_items(store, raws.into_iter().map(|(_, raw)| Ok(raw)), &mut |_| {})?;
         // Committed: now the cursor may move past this range.
         cursor.last_uid = to;
-        store.write(|tx| accounts::set_cursor(tx, account.id, folder, cursor, now_ms()))?;
+        store.write(|tx| {
+            accounts::set_cursor(tx, account.id, folder, cursor, now_ms())?;
+            crate::sync::state::record_progress(tx, folder, fetched, expected.max(fetched))
+        })?;
         total.absorb(summary);
         progress(cursor.last_uid, goal);
     }

@@ -3,6 +3,7 @@
 //! on every replica (`fields`), and carried through the mailbox's `Kindly.sync` folder
 //! (`transport`). Last writer wins per field; notes are an append-only set.
 
+pub mod background;
 pub mod edit;
 pub mod fields;
 pub mod hlc;

@@ -12,6 +12,21 @@ use crate::store::{accounts, outbox, settings};
 const LAST_OK: &str = "sync.last_ok_ms";
 const LAST_ERROR: &str = "sync.last_error";
 const LAST_ERROR_MS: &str = "sync.last_error_ms";
+const PROGRESS: &str = "sync.progress";
+
+/// A pass that is fetching many messages: "Fetching 1,240 of 12,000".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncProgress {
+    pub folder: String,
+    pub done: u32,
+    pub total: u32,
+}
+
+/// Recorded after each committed batch, so another process (the window) can show it.
+pub fn record_progress(conn: &Connection, folder: &str, done: u32, total: u32) -> Result<()> {
+    let p = SyncProgress { folder: folder.into(), done, total };
+    settings::set(conn, PROGRESS, &serde_json::to_string(&p).unwrap_or_default())
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -41,16 +56,19 @@ pub struct SyncState {
     /// Replies queued or retrying.
     #[ts(type = "number")]
     pub replies_waiting: i64,
+    /// Set while a pass is fetching.
+    pub progress: Option<SyncProgress>,
 }
 
 pub fn record_ok(conn: &Connection, now_ms: i64) -> Result<()> {
     settings::set(conn, LAST_OK, &now_ms.to_string())?;
-    conn.execute("DELETE FROM settings WHERE key IN (?1, ?2)", [LAST_ERROR, LAST_ERROR_MS])?;
+    conn.execute("DELETE FROM settings WHERE key IN (?1, ?2, ?3)", [LAST_ERROR, LAST_ERROR_MS, PROGRESS])?;
     Ok(())
 }
 
 pub fn record_error(conn: &Connection, now_ms: i64, error: &str) -> Result<()> {
     settings::set(conn, LAST_ERROR, error)?;
+    conn.execute("DELETE FROM settings WHERE key = ?1", [PROGRESS])?;
     settings::set(conn, LAST_ERROR_MS, &now_ms.to_string())
 }
 
@@ -73,5 +91,6 @@ pub fn load(conn: &Connection) -> Result<SyncState> {
         error_ms,
         changes_waiting: ops::unpushed_count(conn)?,
         replies_waiting: outbox::waiting_count(conn)?,
+        progress: settings::get(conn, PROGRESS)?.and_then(|v| serde_json::from_str(&v).ok()),
     })
 }
