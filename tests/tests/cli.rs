@@ -247,4 +247,20 @@ fn role_status_assign_and_notes_through_the_cli() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("only the owner"));
     assert!(!kindly(&db, &["case", &assistant_case, "--status", "archived"]).status.success(), "clap refuses it");
+
+    // Snooze: out of the open queue into Snoozed, and back.
+    let reopened = kindly_json(&db, &["case", &assistant_case, "--status", "open", "--snooze", "2d", "--json"]);
+    assert!(reopened["snoozed_until_ms"].as_i64().unwrap() > kindly_core::time::now_ms() + 47 * 3_600_000);
+    let in_queue = |q: &str| {
+        kindly_json(&db, &["queue", q, "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["case_id"] == assistant_case.as_str())
+    };
+    assert!(in_queue("snoozed") && !in_queue("assistant"));
+    let woken = kindly_json(&db, &["case", &assistant_case, "--snooze", "off", "--json"]);
+    assert!(woken["snoozed_until_ms"].is_null());
+    assert!(!in_queue("snoozed") && in_queue("assistant"));
+    assert!(!kindly(&db, &["case", &assistant_case, "--snooze", "soon"]).status.success());
 }

@@ -1,7 +1,7 @@
 // Generated from kindly-core's contract (src-tauri/core/src/api). Do not edit: run
 // `KINDLY_WRITE_BINDINGS=1 cargo test -p kindly-core bindings` after changing the Rust types.
 export type Lane = "owner-excellent" | "owner-angry" | "assistant";
-export type QueueName = "owner" | "owner-excellent" | "owner-angry" | "assistant" | "waiting" | "done" | "all" | "review";
+export type QueueName = "owner" | "owner-excellent" | "owner-angry" | "assistant" | "waiting" | "done" | "all" | "review" | "snoozed";
 export type CaseStatus = "open" | "waiting" | "closed";
 export type Direction = "inbound" | "outbound";
 export type ApiError = { code: string, message: string, };
@@ -23,7 +23,7 @@ export type QueueCounts = { owner: number, owner_excellent: number, owner_angry:
 /**
  * New cases the owner has not reviewed yet.
  */
-review: number, };
+review: number, snoozed: number, };
 export type QueueArgs = { queue: QueueName, };
 export type QueueItem = { case_id: string, customer_email: string, customer_name: string, subject: string, lane: Lane, score: number, reasons: Array<string>, 
 /**
@@ -45,7 +45,11 @@ reviewed: boolean, corrections: Array<Correction>,
 /**
  * Who works the case: set by a person (`assignee_manual`), else by its lane.
  */
-assignee: Role, assignee_manual: boolean, };
+assignee: Role, assignee_manual: boolean, 
+/**
+ * Snoozed until then; `null` when awake.
+ */
+snoozed_until_ms: number | null, };
 export type QueueResult = { items: Array<QueueItem>, };
 export type CaseArgs = { case_id: string, };
 export type AttachmentView = { name: string, mime: string, size: number, };
@@ -97,7 +101,11 @@ reviewed: boolean, corrections: Array<Correction>,
 /**
  * Who works the case: set by a person (`assignee_manual`), else by its lane.
  */
-assignee: Role, assignee_manual: boolean, };
+assignee: Role, assignee_manual: boolean, 
+/**
+ * Snoozed until then; `null` when awake.
+ */
+snoozed_until_ms: number | null, };
 export type SearchArgs = { query: string, };
 export type SearchResult = { hits: Array<SearchHit>, };
 export type SearchHit = { case_id: string, message_id: number, subject: string, from_name: string, from_email: string, date_ms: number, 
@@ -146,7 +154,11 @@ export type UpdateCaseArgs = { case_id: string, status: CaseStatus | null, assig
 /**
  * The note is the owner's alone.
  */
-private_note: boolean, };
+private_note: boolean, 
+/**
+ * Snooze until this time (ms); 0 wakes the case now.
+ */
+snooze_until_ms: number | null, };
 export type SetRoleArgs = { role: Role, name: string | null, };
 export type ReplyingArgs = { case_id: string | null, };
 export type SendReplyArgs = { case_id: string, body: string, };

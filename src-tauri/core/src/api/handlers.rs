@@ -33,6 +33,7 @@ pub fn queue_counts(store: &mut Store, _: Empty) -> Result<QueueCounts> {
         done: n(QueueName::Done)?,
         all: n(QueueName::All)?,
         review: n(QueueName::Review)?,
+        snoozed: n(QueueName::Snoozed)?,
     })
 }
 
@@ -48,6 +49,7 @@ fn queue_item(c: cases::CaseRow) -> QueueItem {
     QueueItem {
         assignee: c.assignee.as_deref().and_then(Role::parse).unwrap_or(by_lane),
         assignee_manual: c.assignee.is_some(),
+        snoozed_until_ms: c.snoozed_until_ms,
         lane,
         status: match c.status.as_str() {
             "waiting" => CaseStatus::Waiting,
@@ -236,6 +238,9 @@ pub fn update_case(store: &mut Store, args: UpdateCaseArgs) -> Result<CaseDetail
                 AssignTo::Auto => None,
             };
             edit::assign(tx, now, &id, to)?;
+        }
+        if let Some(until) = args.snooze_until_ms {
+            edit::snooze(tx, now, &id, (until > 0).then_some(until))?;
         }
         if let Some(note) = args.note.as_deref() {
             edit::add_note(tx, now, &id, note, args.private_note)?;

@@ -110,6 +110,7 @@ pub struct QueueCounts {
     pub all: u32,
     /// New cases the owner has not reviewed yet.
     pub review: u32,
+    pub snoozed: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -146,6 +147,9 @@ pub struct QueueItem {
     /// Who works the case: set by a person (`assignee_manual`), else by its lane.
     pub assignee: Role,
     pub assignee_manual: bool,
+    /// Snoozed until then; `null` when awake.
+    #[ts(type = "number | null")]
+    pub snoozed_until_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -286,6 +290,10 @@ pub struct UpdateCaseArgs {
     /// The note is the owner's alone.
     #[serde(default)]
     pub private_note: bool,
+    /// Snooze until this time (ms); 0 wakes the case now.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub snooze_until_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

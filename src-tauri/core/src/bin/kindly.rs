@@ -66,6 +66,9 @@ enum Command {
         /// The note is the owner's alone: it never leaves this machine.
         #[arg(long, requires = "note")]
         private: bool,
+        /// Put the case away for a while (e.g. 3h, 2d) or until a time (RFC 3339); `off` wakes it.
+        #[arg(long)]
+        snooze: Option<String>,
     },
     /// Say who works on this machine: the owner or an assistant (without an argument: show it).
     Role {
@@ -264,16 +267,18 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Command::Case { id, json, lane, status, assign, note, private } => {
+        Command::Case { id, json, lane, status, assign, note, private, snooze } => {
             let mut store = open_store(db)?;
             let mut case: CaseDetail = match lane.as_deref() {
                 None => call(&mut store, "case", serde_json::json!({ "case_id": id }))?,
                 Some("auto") => call(&mut store, "set_lane", serde_json::json!({ "case_id": id, "lane": null }))?,
                 Some(l) => call(&mut store, "set_lane", serde_json::json!({ "case_id": id, "lane": l }))?,
             };
-            if status.is_some() || assign.is_some() || note.is_some() {
+            let snooze_until_ms = snooze.as_deref().map(|s| snooze_until(s, store.now_ms())).transpose()?;
+            if status.is_some() || assign.is_some() || note.is_some() || snooze.is_some() {
                 let args = serde_json::json!({
                     "case_id": id, "status": status, "assign": assign, "note": note, "private_note": private,
+                    "snooze_until_ms": snooze_until_ms,
                 });
                 case = call(&mut store, "update_case", args)?;
             }
@@ -472,6 +477,28 @@ fn report_pass(store: &Store, report: &kindly_core::mail::imap::SyncReport) -> R
     }
     let _ = std::io::stdout().flush();
     Ok(())
+}
+
+/// `--snooze 3h`, `2d`, `90m`, an RFC 3339 time, or `off` (0: wake now).
+fn snooze_until(s: &str, now_ms: i64) -> Result<i64> {
+    use kindly_core::time::{DAY_MS, HOUR_MS};
+    if s == "off" {
+        return Ok(0);
+    }
+    if let Some(ms) = kindly_core::time::parse_rfc3339_ms(s) {
+        return Ok(ms);
+    }
+    let (n, unit) = s.split_at(s.len().saturating_sub(1));
+    let unit_ms = match unit {
+        "m" => 60_000,
+        "h" => HOUR_MS,
+        "d" => DAY_MS,
+        _ => 0,
+    };
+    match n.parse::<i64>() {
+        Ok(n) if n > 0 && unit_ms > 0 => Ok(now_ms + n * unit_ms),
+        _ => Err(Error::BadArgs(format!("--snooze `{s}`: use e.g. 90m, 3h, 2d, an RFC 3339 time, or off"))),
+    }
 }
 
 fn host_port(s: &str, flag: &str) -> Result<(String, u16)> {

@@ -29,6 +29,8 @@ pub struct CaseRow {
     pub corrections: Vec<String>,
     /// Set by a person; `None` follows the lane.
     pub assignee: Option<String>,
+    /// Snoozed until then (already expired or woken by new mail: see `QueueName::Snoozed`).
+    pub snoozed_until_ms: Option<i64>,
     pub message_count: i64,
     /// The start of the latest inbound message, for list rows.
     pub snippet: String,
@@ -159,6 +161,13 @@ pub fn set_assignee(conn: &Connection, id: &str, assignee: Option<&str>) -> Resu
     Ok(())
 }
 
+/// Snoozes the case until `until_ms` (`None` wakes it), as decided at `at_ms`.
+pub fn set_snooze(conn: &Connection, id: &str, until_ms: Option<i64>, at_ms: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE cases SET snoozed_until_ms = ?2, snooze_set_ms = ?3 WHERE id = ?1")?
+        .execute(params![id, until_ms, at_ms])?;
+    Ok(())
+}
+
 pub fn set_reviewed(conn: &Connection, id: &str, reviewed: bool) -> Result<()> {
     conn.prepare_cached("UPDATE cases SET reviewed = ?2 WHERE id = ?1")?.execute(params![id, reviewed])?;
     Ok(())
@@ -207,7 +216,9 @@ const SELECT: &str = "SELECT c.id, c.root_message_id, c.subject, c.customer_id, 
         (SELECT count(*) FROM messages m WHERE m.case_id = c.id),
         coalesce((SELECT substr(m.body_text, 1, 300) FROM messages m
                   WHERE m.case_id = c.id AND m.direction = 'inbound' ORDER BY m.date_ms DESC LIMIT 1), ''),
-        c.assignee
+        c.assignee,
+        CASE WHEN c.snoozed_until_ms > CAST(unixepoch('subsec') * 1000 AS INTEGER)
+                  AND coalesce(c.last_inbound_ms, 0) <= c.snooze_set_ms THEN c.snoozed_until_ms END
     FROM cases c";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
@@ -237,6 +248,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
         message_count: r.get(19)?,
         snippet: r.get(20)?,
         assignee: r.get(21)?,
+        snoozed_until_ms: r.get(22)?,
     })
 }
 

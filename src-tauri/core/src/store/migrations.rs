@@ -11,6 +11,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0003_accounts.sql"),
     include_str!("migrations/0004_outbox.sql"),
     include_str!("migrations/0005_sync.sql"),
+    include_str!("migrations/0006_snooze.sql"),
 ];
 
 pub fn latest() -> i64 {

@@ -59,6 +59,7 @@ enum Action {
     Correct(usize, &'static str, bool),
     Review(usize, Lane),
     Settings(i64),
+    Snooze(usize, Option<i64>),
 }
 
 fn lane() -> impl Strategy<Value = Lane> {
@@ -78,6 +79,7 @@ fn action() -> impl Strategy<Value = Action> {
             .prop_map(|(c, w, on)| Action::Correct(c, w, on)),
         (case, lane()).prop_map(|(c, l)| Action::Review(c, l)),
         (100i64..900).prop_map(|v| Action::Settings(v * 100)),
+        (0..6usize, proptest::option::of(1i64..100)).prop_map(|(c, h)| Action::Snooze(c, h)),
     ]
 }
 
@@ -115,6 +117,7 @@ fn act(store: &mut Store, ids: &[String], skew_min: i64, action: &Action) {
         Action::Note(c, private) => edit::add_note(tx, now, &ids[*c], &format!("note at {now}"), *private).map(drop),
         Action::Correct(c, w, on) => edit::correct(tx, now, &ids[*c], w, *on),
         Action::Review(c, l) => edit::review(tx, now, &ids[*c], *l),
+        Action::Snooze(c, hours) => edit::snooze(tx, now, &ids[*c], hours.map(|h| now + h * 3_600_000)),
         Action::Settings(v) => {
             let settings = TriageSettings { valuable_lifetime_minor: *v, ..TriageSettings::default() };
             edit::set_triage_settings(tx, now, &settings)
@@ -150,8 +153,8 @@ fn state(store: &Store) -> String {
     let mut out = String::new();
     for (sql, cols) in [
         (
-            "SELECT id, lane, lane_manual, suggested_lane, status, assignee, reviewed, score, reasons, tags FROM cases ORDER BY id",
-            10,
+            "SELECT id, lane, lane_manual, suggested_lane, status, assignee, reviewed, score, reasons, tags, snoozed_until_ms, snooze_set_ms FROM cases ORDER BY id",
+            12,
         ),
         ("SELECT case_id, correction FROM triage_corrections ORDER BY 1, 2", 2),
         (
@@ -277,4 +280,25 @@ fn an_op_about_a_case_not_yet_here_waits_for_its_mail() {
     let assignee: Option<String> =
         rs[1].conn().query_row("SELECT assignee FROM cases WHERE id = ?1", [&id], |r| r.get(0)).unwrap();
     assert_eq!(assignee.as_deref(), Some("assistant"));
+}
+
+#[test]
+fn the_customer_writing_again_wakes_a_snoozed_case() {
+    use crate::triage::QueueName;
+    let dir = tempfile::tempdir().unwrap();
+    let mut rs = replicas(dir.path(), [Role::Owner, Role::Assistant, Role::Owner]);
+    let id = case_ids(&rs[0])[2].clone();
+    let in_queue = |s: &Store, q: QueueName| {
+        crate::store::cases::list_where(s.conn(), q.condition()).unwrap().iter().any(|c| c.id == id)
+    };
+    let now = rs[0].now_ms();
+    rs[0].write(|tx| edit::snooze(tx, now, &id, Some(now + 86_400_000))).unwrap();
+    let open_somewhere =
+        |s: &Store| [QueueName::Owner, QueueName::Assistant, QueueName::Waiting].iter().any(|q| in_queue(s, *q));
+    assert!(in_queue(&rs[0], QueueName::Snoozed) && !open_somewhere(&rs[0]));
+    rs[0]
+        .write(|tx| crate::store::cases::record_message(tx, &id, crate::store::messages::Direction::Inbound, now + 1))
+        .unwrap();
+    assert!(!in_queue(&rs[0], QueueName::Snoozed), "new mail from the customer brings it back");
+    assert!(open_somewhere(&rs[0]));
 }

@@ -32,6 +32,15 @@ pub fn assign(conn: &Connection, now_ms: i64, case_id: &str, to: Option<Role>) -
     case_op(conn, now_ms, case_id, fields::ASSIGNEE, to.map_or(Value::Null, |r| json!(r.as_str()))).map(drop)
 }
 
+/// Puts the case away until `until_ms` (it comes back sooner if the customer writes); `None`
+/// wakes it now.
+pub fn snooze(conn: &Connection, now_ms: i64, case_id: &str, until_ms: Option<i64>) -> Result<()> {
+    if until_ms.is_some_and(|t| t <= now_ms) {
+        return Err(Error::BadArgs("snooze until a time in the future".into()));
+    }
+    case_op(conn, now_ms, case_id, fields::SNOOZE, until_ms.map_or(Value::Null, |t| json!(t))).map(drop)
+}
+
 /// Review mode: the owner confirms the lane triage suggested (the case follows triage again) or
 /// moves it (a manual lane), and the case counts as reviewed.
 pub fn review(conn: &Connection, now_ms: i64, case_id: &str, lane: Lane) -> Result<()> {

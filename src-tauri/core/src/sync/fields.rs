@@ -21,6 +21,8 @@ pub const LANE: &str = "lane";
 pub const STATUS: &str = "status";
 pub const ASSIGNEE: &str = "assignee";
 pub const REVIEWED: &str = "reviewed";
+/// Until when (ms), or null: awake.
+pub const SNOOZE: &str = "snooze";
 /// `correction.not-angry`, `correction.not-excellent`.
 pub const CORRECTION_PREFIX: &str = "correction.";
 
@@ -128,6 +130,7 @@ fn set_case_field(conn: &Connection, op: &Op, at_ms: i64, fx: &mut Effects) -> R
         }
         ASSIGNEE => cases::set_assignee(conn, id, text.filter(|s| matches!(*s, "owner" | "assistant")))?,
         REVIEWED => cases::set_reviewed(conn, id, op.value.as_bool().unwrap_or(false))?,
+        SNOOZE => cases::set_snooze(conn, id, op.value.as_i64(), at_ms)?,
         field => {
             if let Some(correction) = field.strip_prefix(CORRECTION_PREFIX)
                 && matches!(correction, "not-angry" | "not-excellent")

@@ -45,10 +45,12 @@ pub enum QueueName {
     All,
     /// New cases the owner has not looked at yet (review mode).
     Review,
+    /// Put away until a date, or until the customer writes again.
+    Snoozed,
 }
 
 impl QueueName {
-    pub const ALL: [QueueName; 8] = [
+    pub const ALL: [QueueName; 9] = [
         QueueName::Owner,
         QueueName::OwnerExcellent,
         QueueName::OwnerAngry,
@@ -57,29 +59,40 @@ impl QueueName {
         QueueName::Done,
         QueueName::All,
         QueueName::Review,
+        QueueName::Snoozed,
     ];
 
-    /// Which cases belong to the queue, as a condition on `cases c`.
+    /// Which cases belong to the queue, as a condition on `cases c`. Snoozed cases are in no
+    /// open queue.
     pub fn condition(self) -> &'static str {
+        macro_rules! awake {
+            ($cond:literal) => {
+                concat!($cond, " AND NOT coalesce((c.snoozed_until_ms > CAST(unixepoch('subsec') * 1000 AS INTEGER) AND coalesce(c.last_inbound_ms, 0) <= c.snooze_set_ms), 0)")
+            };
+        }
         match self {
             // A case claimed by or escalated to the owner is theirs whatever its lane; one handed
             // to the assistant is the assistant's.
-            QueueName::Owner => {
+            QueueName::Owner => awake!(
                 "c.status = 'open' AND coalesce(c.assignee, CASE WHEN c.lane = 'assistant' THEN 'assistant' ELSE 'owner' END) = 'owner'"
-            }
+            ),
             QueueName::OwnerExcellent => {
-                "c.status = 'open' AND c.lane = 'owner-excellent' AND coalesce(c.assignee, 'owner') = 'owner'"
+                awake!("c.status = 'open' AND c.lane = 'owner-excellent' AND coalesce(c.assignee, 'owner') = 'owner'")
             }
             QueueName::OwnerAngry => {
-                "c.status = 'open' AND c.lane = 'owner-angry' AND coalesce(c.assignee, 'owner') = 'owner'"
+                awake!("c.status = 'open' AND c.lane = 'owner-angry' AND coalesce(c.assignee, 'owner') = 'owner'")
             }
-            QueueName::Assistant => {
+            QueueName::Assistant => awake!(
                 "c.status = 'open' AND coalesce(c.assignee, CASE WHEN c.lane = 'assistant' THEN 'assistant' ELSE 'owner' END) = 'assistant'"
-            }
-            QueueName::Waiting => "c.status = 'waiting'",
+            ),
+            QueueName::Waiting => awake!("c.status = 'waiting'"),
             QueueName::Done => "c.status = 'closed'",
             QueueName::All => "1 = 1",
             QueueName::Review => "c.reviewed = 0",
+            QueueName::Snoozed => concat!(
+                "c.status != 'closed' AND c.snoozed_until_ms > CAST(unixepoch('subsec') * 1000 AS INTEGER)",
+                " AND coalesce(c.last_inbound_ms, 0) <= c.snooze_set_ms"
+            ),
         }
     }
 
@@ -102,6 +115,9 @@ impl QueueName {
                     )
                     .then(a.id.cmp(&b.id))
             }),
+            QueueName::Snoozed => {
+                rows.sort_by(|a, b| a.snoozed_until_ms.cmp(&b.snoozed_until_ms).then(a.id.cmp(&b.id)))
+            }
             QueueName::Waiting | QueueName::Done | QueueName::All => {
                 rows.sort_by(|a, b| b.last_message_ms.cmp(&a.last_message_ms).then(a.id.cmp(&b.id)))
             }
