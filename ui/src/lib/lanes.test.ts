@@ -42,6 +42,7 @@ describe('moveInCounts', () => {
     done: 2,
     all: 33,
     review: 5,
+    snoozed: 0,
   };
   it('moves an open case between lane counts and the owner total', () => {
     expect(moveInCounts(counts, 'open', 'owner-angry', 'assistant')).toMatchObject({
