@@ -23,6 +23,10 @@ pub enum Error {
     UnknownCommand(String),
     #[error("invalid arguments: {0}")]
     BadArgs(String),
+    #[error(
+        "No mailbox is connected, so there is nothing to send from or sync with. Connect your support mailbox first (`kindly account add …`)."
+    )]
+    NoMailbox,
     #[error("{0}")]
     Invalid(String),
 }
@@ -38,6 +42,7 @@ impl Error {
             Error::CaseNotFound(_) => "case_not_found",
             Error::UnknownCommand(_) => "unknown_command",
             Error::BadArgs(_) => "bad_args",
+            Error::NoMailbox => "no_mailbox",
             Error::Invalid(_) => "invalid",
         }
     }

@@ -140,7 +140,11 @@ serial_refunds: number,
 serial_refund_ratio: number, };
 export type Role = "owner" | "assistant";
 export type PeerView = { name: string, role: string, };
-export type OutboxView = { message_id: string, to_email: string, 
+export type OutboxView = { 
+/**
+ * `reply`, or `ack` (the automatic acknowledgement).
+ */
+kind: string, message_id: string, to_email: string, 
 /**
  * `queued`, `sending`, `sent`, `parked`.
  */
@@ -177,6 +181,15 @@ replies_waiting: number,
  * Set while a pass is fetching.
  */
 progress: SyncProgress | null, };
+export type AckSettings = { enabled: boolean, 
+/**
+ * The owner's words. `{first_name}`, `{product}` and `{subject}` are filled in.
+ */
+body: string, 
+/**
+ * Mail that reached Kindly before this moment is never acknowledged.
+ */
+enabled_since_ms: number, };
 export type Commands = {
   app_info: { args: Empty; result: AppInfo };
   queue_counts: { args: Empty; result: QueueCounts };
@@ -193,4 +206,6 @@ export type Commands = {
   replying: { args: ReplyingArgs; result: Empty };
   send_reply: { args: SendReplyArgs; result: CaseDetail };
   sync_status: { args: Empty; result: SyncState };
+  ack_settings: { args: Empty; result: AckSettings };
+  set_ack_settings: { args: AckSettings; result: AckSettings };
 };

@@ -44,6 +44,7 @@ pub fn typescript() -> String {
         SyncPhase::decl(),
         SyncProgress::decl(),
         SyncState::decl(),
+        AckSettings::decl(),
     ];
     let mut out = String::from(
         "// Generated from kindly-core's contract (src-tauri/core/src/api). Do not edit: run\n\

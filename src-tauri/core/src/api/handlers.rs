@@ -108,6 +108,7 @@ pub fn case(store: &mut Store, args: CaseArgs) -> Result<CaseDetail> {
     let outbox = outbox::for_case(conn, &row.id)?
         .into_iter()
         .map(|o| OutboxView {
+            kind: o.kind,
             message_id: o.message_id,
             to_email: o.to_email,
             state: o.state,
@@ -273,4 +274,14 @@ pub fn send_reply(store: &mut Store, args: SendReplyArgs) -> Result<CaseDetail> 
 
 pub fn sync_status(store: &mut Store, _: Empty) -> Result<SyncState> {
     crate::sync::state::load(store.conn())
+}
+
+pub fn ack_settings(store: &mut Store, _: Empty) -> Result<AckSettings> {
+    AckSettings::load(store.conn())
+}
+
+pub fn set_ack_settings(store: &mut Store, args: AckSettings) -> Result<AckSettings> {
+    let now = store.now_ms();
+    store.write(|tx| edit::set_ack_settings(tx, now, &args))?;
+    AckSettings::load(store.conn())
 }

@@ -64,4 +64,6 @@ commands! {
     replying(ReplyingArgs) -> Empty;
     send_reply(SendReplyArgs) -> CaseDetail;
     sync_status(Empty) -> SyncState;
+    ack_settings(Empty) -> AckSettings;
+    set_ack_settings(AckSettings) -> AckSettings;
 }

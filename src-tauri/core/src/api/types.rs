@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::mail::ack::AckSettings;
 pub use crate::sync::Role;
 pub use crate::sync::state::{SyncPhase, SyncProgress, SyncState};
 pub use crate::triage::{Lane, QueueName, TriageSettings};
@@ -243,6 +244,8 @@ pub struct PeerView {
 /// A reply of ours on its way.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct OutboxView {
+    /// `reply`, or `ack` (the automatic acknowledgement).
+    pub kind: String,
     pub message_id: String,
     pub to_email: String,
     /// `queued`, `sending`, `sent`, `parked`.

@@ -70,6 +70,17 @@ enum Command {
         #[arg(long)]
         snooze: Option<String>,
     },
+    /// The automatic acknowledgement of new cases (the only mail Kindly sends by itself):
+    /// `--on --body-file F` switches it on with your words, `--off` switches it off; without
+    /// flags, shows it. `{first_name}`, `{product}` and `{subject}` are filled in.
+    Ack {
+        #[arg(long, conflicts_with = "off", requires = "body_file")]
+        on: bool,
+        #[arg(long)]
+        off: bool,
+        #[arg(long)]
+        body_file: Option<PathBuf>,
+    },
     /// Say who works on this machine: the owner or an assistant (without an argument: show it).
     Role {
         #[arg(value_parser = ["owner", "assistant"])]
@@ -287,6 +298,25 @@ fn run(cli: Cli) -> Result<()> {
             }
             print_case(&case);
         }
+        Command::Ack { on, off, body_file } => {
+            let mut store = open_store(db)?;
+            let mut ack: kindly_core::api::AckSettings = call(&mut store, "ack_settings", serde_json::json!({}))?;
+            if on || off {
+                if let Some(path) = &body_file {
+                    ack.body = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+                }
+                ack.enabled = on;
+                ack = call(&mut store, "set_ack_settings", serde_json::to_value(&ack).unwrap_or_default())?;
+            }
+            if ack.enabled {
+                println!(
+                    "Acknowledgements are on: new cases from now get this (once per person a day):\n\n{}",
+                    ack.body.trim_end()
+                );
+            } else {
+                println!("Acknowledgements are off. `kindly ack --on --body-file F` switches them on.");
+            }
+        }
         Command::Role { role, name } => {
             let mut store = open_store(db)?;
             let info: kindly_core::api::AppInfo = match role {
@@ -466,6 +496,9 @@ fn report_pass(store: &Store, report: &kindly_core::mail::imap::SyncReport) -> R
     }
     if o.unreadable > 0 {
         eprintln!("{} messages in the sync folder were not Kindly data and were skipped.", o.unreadable);
+    }
+    if report.acks_queued > 0 {
+        println!("Acknowledged {} new cases.", report.acks_queued);
     }
     let s = &report.sent;
     if s.sent + s.retrying + s.parked > 0 {

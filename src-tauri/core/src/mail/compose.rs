@@ -40,6 +40,17 @@ fn new_message_id(account_email: &str) -> Result<String> {
 }
 
 pub fn reply(conn: &rusqlite::Connection, case_id: &str, body: &str, account: &Account) -> Result<Reply> {
+    compose(conn, case_id, body, account, new_message_id(&account.email)?)
+}
+
+/// The reply on `case_id` with `body`, as it will be sent, under `message_id`.
+pub fn compose(
+    conn: &rusqlite::Connection,
+    case_id: &str,
+    body: &str,
+    account: &Account,
+    message_id: String,
+) -> Result<Reply> {
     let case = cases::get(conn, case_id)?;
     if case.customer_email.is_empty() {
         return Err(Error::Invalid("this case has no customer address to reply to".into()));
@@ -54,7 +65,6 @@ pub fn reply(conn: &rusqlite::Connection, case_id: &str, body: &str, account: &A
     } else {
         format!("Re: {}", case.subject)
     };
-    let message_id = new_message_id(&account.email)?;
     let bad = |what: &str, e: &dyn std::fmt::Display| Error::Invalid(format!("{what}: {e}"));
     let from: Mailbox = account.email.parse().map_err(|e| bad("the support address is not valid", &e))?;
     let to = Mailbox::new(
@@ -87,9 +97,7 @@ pub fn queue_reply(conn: &rusqlite::Connection, now_ms: i64, case_id: &str, body
     if body.trim().is_empty() {
         return Err(Error::BadArgs("the reply is empty: write it first".into()));
     }
-    let account = crate::store::accounts::first(conn)?.ok_or_else(|| {
-        Error::Invalid("no mailbox is connected, so there is nothing to send from: connect one first".into())
-    })?;
+    let account = crate::store::accounts::first(conn)?.ok_or(Error::NoMailbox)?;
     let reply = reply(conn, case_id, body, &account)?;
     crate::store::outbox::queue(
         conn,

@@ -135,6 +135,8 @@ pub struct SyncReport {
     pub mail: ImportSummary,
     pub sent: super::smtp::SendSummary,
     pub ops: crate::sync::transport::OpsReport,
+    /// Acknowledgements queued for new cases in this pass.
+    pub acks_queued: usize,
 }
 
 /// One pass over the support mailbox: fetch INBOX and our sent mail (so replies join their cases),
@@ -151,8 +153,7 @@ pub async fn sync_once(store: &mut Store, progress: &mut dyn FnMut(&str, u32, u3
 }
 
 async fn sync_pass(store: &mut Store, progress: &mut dyn FnMut(&str, u32, u32)) -> Result<SyncReport> {
-    let account = accounts::first(store.conn())?
-        .ok_or_else(|| Error::Invalid("no mailbox is connected: run `kindly account add …` first".into()))?;
+    let account = accounts::first(store.conn())?.ok_or(Error::NoMailbox)?;
     // Mail from the support address is ours: outbound.
     let mut ours = settings::support_addresses(store.conn())?;
     if !ours.contains(&account.email) {
@@ -178,6 +179,7 @@ async fn sync_pass(store: &mut Store, progress: &mut dyn FnMut(&str, u32, u32)) 
     // Case state that waited for this mail can land now; then what the others did, then ours.
     store.write(|tx| crate::sync::ops::apply_pending(tx).map(drop))?;
     report.ops = crate::sync::transport::exchange(store, &mut session, &account).await?;
+    report.acks_queued = store.write(|tx| super::ack::queue_due(tx, now_ms()))?;
     report.sent = super::smtp::send_due(store, &mut session, &account, &password, &sent).await?;
     if report.sent.sent > 0 {
         let s =
@@ -197,8 +199,7 @@ pub const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 /// the sync folder (IDLE on both, at most `IDLE_MAX`; polling every `POLL_EVERY` where the server
 /// has no IDLE), or a change made on this replica that is waiting to be pushed.
 pub async fn wait_for_change(store: &Store) -> Result<()> {
-    let account = accounts::first(store.conn())?
-        .ok_or_else(|| Error::Invalid("no mailbox is connected: run `kindly account add …` first".into()))?;
+    let account = accounts::first(store.conn())?.ok_or(Error::NoMailbox)?;
     let password = password(&account)?;
     let local = async {
         loop {

@@ -222,7 +222,10 @@ fn place(tx: &Transaction<'_>, msg: &ParsedMessage, zstd: &[u8], ours: &[String]
         zstd,
         &Placement { case_id: &case_id, direction, date_ms, normalized_subject: &normalized_subject, imported_ms: now },
     )?;
-    cases::record_message(tx, &case_id, direction, date_ms)?;
+    // Our automatic acknowledgement is not an answer: the case stays as it was.
+    if !(direction == Direction::Outbound && msg.automated) {
+        cases::record_message(tx, &case_id, direction, date_ms)?;
+    }
     Ok(Some(case_id))
 }
 

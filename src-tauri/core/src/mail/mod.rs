@@ -1,5 +1,6 @@
 //! Mail: parse raw messages, split mbox files, walk maildirs, thread, and import into the store.
 
+pub mod ack;
 pub mod compose;
 pub mod imap;
 pub mod import;

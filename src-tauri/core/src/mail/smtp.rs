@@ -79,8 +79,15 @@ pub async fn send_due(
         let case = cases::get(store.conn(), &item.case_id)?;
         // The traffic cop: someone wrote (the customer, or the other replica's reply came back
         // through Sent) or the case was closed after this reply was written.
+        let answered = || -> Result<bool> {
+            Ok(crate::store::messages::for_case(store.conn(), &item.case_id)?
+                .iter()
+                .any(|m| m.direction == crate::store::messages::Direction::Outbound && !m.automated))
+        };
         let held = if item.state != "queued" {
             None
+        } else if item.kind == "ack" {
+            answered()?.then_some("not needed: the case was answered before the acknowledgement went out")
         } else if case.last_message_ms > item.case_seen_ms {
             Some("new mail arrived on this case after the reply was written: read it, then send again")
         } else if case.status == "closed" {
@@ -93,7 +100,8 @@ pub async fn send_due(
             summary.parked += 1;
             continue;
         }
-        if item.state == "sending" && in_sent(imap, sent, &item.message_id).await? {
+        // After a crash, or an acknowledgement the other replica may have sent: is it in Sent already?
+        if (item.state == "sending" || item.kind == "ack") && in_sent(imap, sent, &item.message_id).await? {
             store.write(|tx| outbox::mark_sent(tx, item.id, now_ms()))?;
             summary.sent += 1;
             continue;

@@ -12,6 +12,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0004_outbox.sql"),
     include_str!("migrations/0005_sync.sql"),
     include_str!("migrations/0006_snooze.sql"),
+    include_str!("migrations/0007_ack.sql"),
 ];
 
 pub fn latest() -> i64 {

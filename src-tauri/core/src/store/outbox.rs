@@ -16,6 +16,7 @@ pub struct Item {
     pub last_error: Option<String>,
     pub case_seen_ms: i64,
     pub created_ms: i64,
+    pub kind: String,
 }
 
 pub struct NewItem<'a> {
@@ -27,15 +28,21 @@ pub struct NewItem<'a> {
 }
 
 pub fn queue(conn: &Connection, item: &NewItem<'_>, now_ms: i64) -> Result<i64> {
+    queue_kind(conn, item, "reply", now_ms)
+}
+
+/// Queues a `reply` or an `ack` (the automatic acknowledgement).
+pub fn queue_kind(conn: &Connection, item: &NewItem<'_>, kind: &str, now_ms: i64) -> Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO outbox (case_id, message_id, to_email, raw, state, next_attempt_ms, case_seen_ms, created_ms)
-         VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?6, ?5)",
+        "INSERT INTO outbox (case_id, message_id, to_email, raw, state, next_attempt_ms, case_seen_ms, created_ms, kind)
+         VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?6, ?5, ?7)",
     )?
-    .execute(params![item.case_id, item.message_id, item.to_email, item.raw, now_ms, item.case_seen_ms])?;
+    .execute(params![item.case_id, item.message_id, item.to_email, item.raw, now_ms, item.case_seen_ms, kind])?;
     Ok(conn.last_insert_rowid())
 }
 
-const COLUMNS: &str = "id, case_id, message_id, to_email, raw, state, attempts, last_error, case_seen_ms, created_ms";
+const COLUMNS: &str =
+    "id, case_id, message_id, to_email, raw, state, attempts, last_error, case_seen_ms, created_ms, kind";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     Ok(Item {
@@ -49,6 +56,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
         last_error: r.get(7)?,
         case_seen_ms: r.get(8)?,
         created_ms: r.get(9)?,
+        kind: r.get(10)?,
     })
 }
 

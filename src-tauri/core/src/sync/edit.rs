@@ -89,6 +89,22 @@ pub fn set_triage_settings(conn: &Connection, now_ms: i64, settings: &TriageSett
     ops::record(conn, now_ms, fields::SETTINGS, TriageSettings::KEY, "value", value, false).map(drop)
 }
 
+/// Saves the acknowledgement (shared by both replicas; only the owner's sends it). Switching it on
+/// starts the clock: mail that came before is never acknowledged.
+pub fn set_ack_settings(conn: &Connection, now_ms: i64, ack: &crate::mail::ack::AckSettings) -> Result<()> {
+    use crate::mail::ack::AckSettings;
+    ack.validate()?;
+    let before = AckSettings::load(conn)?;
+    let mut ack = ack.clone();
+    ack.enabled_since_ms = match (before.enabled, ack.enabled) {
+        (true, true) => before.enabled_since_ms,
+        (false, true) => now_ms,
+        (_, false) => 0,
+    };
+    let value = serde_json::to_value(&ack).map_err(|e| Error::Invalid(e.to_string()))?;
+    ops::record(conn, now_ms, fields::SETTINGS, AckSettings::KEY, "value", value, false).map(drop)
+}
+
 /// How long "Dana is replying" lasts without a renewal: the composer renews it while open.
 pub const REPLYING_FOR_MS: i64 = 2 * 60_000;
 

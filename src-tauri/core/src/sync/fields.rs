@@ -51,7 +51,7 @@ pub struct Presence {
 }
 
 /// Settings both replicas share; anything else stays local.
-const SHARED_SETTINGS: &[&str] = &[TriageSettings::KEY];
+const SHARED_SETTINGS: &[&str] = &[TriageSettings::KEY, crate::mail::ack::AckSettings::KEY];
 
 /// Applies `op` at its clock's physical time `at_ms`. Returns false when it must wait for its case.
 pub fn apply(conn: &Connection, op: &Op, at_ms: i64, fx: &mut Effects) -> Result<bool> {
@@ -86,7 +86,7 @@ pub fn apply(conn: &Connection, op: &Op, at_ms: i64, fx: &mut Effects) -> Result
         }
         SETTINGS if SHARED_SETTINGS.contains(&op.entity_id.as_str()) && wins(conn, op)? => {
             settings::set(conn, &op.entity_id, &op.value.to_string())?;
-            fx.retriage_all = true;
+            fx.retriage_all |= op.entity_id == TriageSettings::KEY;
         }
         REPLICA => {
             if wins(conn, op)?

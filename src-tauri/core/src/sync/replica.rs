@@ -75,8 +75,13 @@ pub fn local(conn: &Connection) -> Result<Replica> {
 
 pub fn set_role(conn: &Connection, role: Role, name: Option<&str>) -> Result<()> {
     settings::set(conn, settings::ROLE, role.as_str())?;
-    if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
-        settings::set(conn, NAME, name)?;
+    // `None` keeps the name; an empty one clears it.
+    match name.map(str::trim) {
+        Some("") => {
+            conn.execute("DELETE FROM settings WHERE key = ?1", [NAME])?;
+        }
+        Some(name) => settings::set(conn, NAME, name)?,
+        None => {}
     }
     Ok(())
 }

@@ -224,7 +224,8 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
     }
 
     // Messages since our last reply are the ones still waiting for an answer.
-    let last_reply = f.messages.iter().rposition(|m| m.direction == Direction::Outbound);
+    // An automatic acknowledgement is not a reply.
+    let last_reply = f.messages.iter().rposition(|m| m.direction == Direction::Outbound && !m.automated);
     let unanswered =
         f.messages[last_reply.map_or(0, |i| i + 1)..].iter().filter(|m| m.direction == Direction::Inbound).count();
     // What we already answered counts for less: if the customer's newest words are calm, the case
