@@ -66,12 +66,16 @@ export async function kindly(db, args, { timeout = 60_000 } = {}) {
 /**
  * Start a server on a fresh database holding the demo inbox and the hostile
  * fixture. Returns { url, origin, token, port, db, dir, cli, stop }.
+ *
+ * The first-run question ("Are you the owner or an assistant?") is answered beforehand with
+ * `kindly role <role> --name <name>` (owner Olivia by default); `role: null` leaves it open.
  */
-export async function startKindly({ importHostile = true, startTimeoutMs = 30_000 } = {}) {
+export async function startKindly({ importHostile = true, startTimeoutMs = 30_000, role = 'owner', name = 'Olivia' } = {}) {
   preflight();
   const dir = await mkdtemp(join(tmpdir(), 'kindly-e2e-'));
   const db = join(dir, 'k.db');
   await kindly(db, ['demo']);
+  if (role) await kindly(db, ['role', role, ...(name ? ['--name', name] : [])]);
   if (importHostile) await kindly(db, ['import', '--mbox', hostileMbox]);
   if (process.env.KINDLY_E2E_EXTRA_MBOX) await kindly(db, ['import', '--mbox', process.env.KINDLY_E2E_EXTRA_MBOX]);
   if (process.env.KINDLY_E2E_EXTRA_ORDERS) {
@@ -219,6 +223,8 @@ export async function eventually(fn, { timeout = 10_000, interval = 50, message 
 /**
  * Registers a spec's before/after hooks: a fresh Kindly, Chromium, and the app open on it; a
  * screenshot named `name` at the end. The returned object gains `server`, `browser` and `app`.
+ * `options` go to startKindly, e.g. `{ role: null }` for the first-run dialog, or
+ * `{ role: 'assistant', name: 'Dana' }`.
  */
 export function useApp(name, options) {
   const ctx = {};

@@ -1,6 +1,7 @@
 // The real desktop window: the Tauri binary (WebKitGTK) under Xvfb, driven through tauri-driver and
-// WebKitWebDriver. On a first launch with an empty store the app must load the demo inbox and open
-// on the owner queue. Saves docs/screenshot.png for the README.
+// WebKitWebDriver. On a first launch with an empty store the app must load the demo inbox, ask who
+// works on this machine, and (answered "owner") open on the owner queue. Saves docs/screenshot.png
+// for the README.
 //
 // Run under a display: `xvfb-run -a -s "-screen 0 1440x900x24" node --test tests/e2e/desktop/window.test.mjs`
 import { test, before, after } from 'node:test';
@@ -88,6 +89,13 @@ after(async () => {
 });
 
 test('first launch opens the demo owner queue in the real window', async () => {
+  // A first launch asks who works on this machine: this one is the owner's.
+  const owner = await waitFor('the first-run question', async () => {
+    const r = await find('[data-testid=role-owner]');
+    return r.length > 0 ? r[0] : null;
+  });
+  await wd('POST', `/session/${session}/element/${id(owner)}/click`, {});
+  await waitFor('the first-run question to close', async () => (await find('[data-testid=role-dialog]')).length === 0);
   const rows = await waitFor('owner queue rows', async () => {
     const r = await find('[data-testid=case-row]');
     return r.length > 0 ? r : null;

@@ -14,6 +14,19 @@ describe('interpretKey', () => {
     expect(k({ key: 'x', time: 0 })).toBeNull();
     expect(k({ key: 'y', time: 0 })).toBe('keep');
   });
+  it('maps the case keys: e close, r reply, a assign, n note (and not while typing)', () => {
+    const k = createKeyInterpreter();
+    expect(k({ key: 'e', time: 0 })).toBe('close');
+    expect(k({ key: 'r', time: 0 })).toBe('reply');
+    expect(k({ key: 'a', time: 0 })).toBe('assign');
+    expect(k({ key: 'n', time: 0 })).toBe('note');
+    for (const key of ['e', 'r', 'a', 'n']) expect(k({ key, typing: true, time: 0 })).toBeNull();
+    // The g prefix still wins: g r is review, g a the assistant queue.
+    k({ key: 'g', time: 0 });
+    expect(k({ key: 'r', time: 10 })).toBe('goto-review');
+    k({ key: 'g', time: 20 });
+    expect(k({ key: 'a', time: 30 })).toBe('goto-assistant');
+  });
   it('maps 1 / 2 / 3 to lanes for review', () => {
     const k = createKeyInterpreter();
     expect(k({ key: '1', time: 0 })).toEqual({ pick: 'owner-excellent' });
@@ -76,7 +89,10 @@ describe('interpretKey', () => {
     expect(k({ key: 'o', time: 20 })).toBeNull();
     k({ key: 'g', time: 0 });
     k({ key: 'x', typing: true, time: 5 });
-    expect(k({ key: 'a', time: 10 })).toBeNull();
+    expect(k({ key: 'o', time: 10 })).toBeNull();
+    // After the timeout, a is a key of its own again.
+    k({ key: 'g', time: 0 });
+    expect(k({ key: 'a', time: PREFIX_TIMEOUT_MS + 1 })).toBe('assign');
   });
 });
 
@@ -101,6 +117,6 @@ describe('isTypingTarget', () => {
 describe('SHORTCUT_GROUPS', () => {
   it('lists the review and move keys for the help overlay', () => {
     const all = SHORTCUT_GROUPS.flatMap((g) => g.shortcuts.map((s) => s.keys.join(' ')));
-    for (const keys of ['Enter y', '1', '2', '3', 'm 1', 'm 2', 'm 3', 'm 0', 'g r', 'g s']) expect(all).toContain(keys);
+    for (const keys of ['Enter y', '1', '2', '3', 'm 1', 'm 2', 'm 3', 'm 0', 'g r', 'g s', 'r', 'e', 'a', 'n']) expect(all).toContain(keys);
   });
 });

@@ -16,6 +16,14 @@ export type KeyAction =
   | 'help'
   /** `y`: keep triage's lane (review mode). */
   | 'keep'
+  /** `e`: close the open case. */
+  | 'close'
+  /** `r`: reply to the open case. */
+  | 'reply'
+  /** `a`: claim, hand back or escalate the open case (whichever the role offers). */
+  | 'assign'
+  /** `n`: write a note on the open case. */
+  | 'note'
   /** `1`/`2`/`3` on their own: pick a lane (review mode). */
   | { pick: Lane }
   /** `m` then `1`/`2`/`3`/`0`: move the open case (`null`: back to automatic). */
@@ -58,6 +66,10 @@ export const SHORTCUT_GROUPS: ShortcutGroup[] = [
   {
     title: 'On a case',
     shortcuts: [
+      { keys: ['r'], label: 'Reply' },
+      { keys: ['e'], label: 'Close' },
+      { keys: ['a'], label: 'Claim, hand back or escalate' },
+      { keys: ['n'], label: 'Write a note' },
       { keys: ['m', '1'], label: 'Move to Excellent (yours)' },
       { keys: ['m', '2'], label: 'Move to Angry (yours)' },
       { keys: ['m', '3'], label: 'Move to the assistant' },
@@ -137,6 +149,14 @@ export function createKeyInterpreter() {
         return 'help';
       case 'y':
         return 'keep';
+      case 'e':
+        return 'close';
+      case 'r':
+        return 'reply';
+      case 'a':
+        return 'assign';
+      case 'n':
+        return 'note';
       case '1':
       case '2':
       case '3': {

@@ -44,6 +44,27 @@ describe('moveInCounts', () => {
     review: 5,
     snoozed: 0,
   };
+  it('leaves a case a person assigned with that person', () => {
+    const owner = { assignee: 'owner' as const, manual: true };
+    const assistant = { assignee: 'assistant' as const, manual: true };
+    expect(moveInCounts(counts, 'open', 'owner-angry', 'assistant', assistant)).toEqual(counts);
+    expect(moveInCounts(counts, 'open', 'owner-angry', 'owner-excellent', owner)).toMatchObject({
+      owner: 10,
+      owner_angry: 5,
+      owner_excellent: 5,
+      assistant: 20,
+    });
+    expect(moveInCounts(counts, 'open', 'owner-angry', 'assistant', owner)).toMatchObject({
+      owner: 10,
+      owner_angry: 5,
+      assistant: 20,
+    });
+    // Not manual: the assignee follows the lane, as before.
+    expect(moveInCounts(counts, 'open', 'owner-angry', 'assistant', { assignee: 'owner', manual: false })).toMatchObject({
+      owner: 9,
+      assistant: 21,
+    });
+  });
   it('moves an open case between lane counts and the owner total', () => {
     expect(moveInCounts(counts, 'open', 'owner-angry', 'assistant')).toMatchObject({
       owner: 9,

@@ -1,4 +1,4 @@
-import type { Lane, QueueCounts, CaseStatus } from '../bindings';
+import type { Lane, QueueCounts, CaseStatus, Role } from '../bindings';
 
 /** The three lanes in the order the owner picks them (keys 1, 2, 3). */
 export const LANES: readonly Lane[] = ['owner-excellent', 'owner-angry', 'assistant'];
@@ -67,10 +67,25 @@ function isOwner(lane: Lane): boolean {
  * The queue counts after an open case moves from one lane to another, before
  * the core confirms it (the sidebar updates at once; the core's answer then
  * replaces the guess). Cases that are not open are in no lane queue.
+ *
+ * A case a person assigned (`manual`) stays with that person whatever its lane: the owner's
+ * only moves between Excellent and Angry, the assistant's moves nowhere.
  */
-export function moveInCounts(counts: QueueCounts, status: CaseStatus, from: Lane, to: Lane): QueueCounts {
+export function moveInCounts(
+  counts: QueueCounts,
+  status: CaseStatus,
+  from: Lane,
+  to: Lane,
+  assigned?: { assignee: Role; manual: boolean },
+): QueueCounts {
   if (status !== 'open' || from === to) return counts;
   const next = { ...counts };
+  if (assigned?.manual) {
+    if (assigned.assignee === 'assistant') return counts;
+    if (isOwner(from)) next[LANE_COUNT[from]] = Math.max(0, next[LANE_COUNT[from]] - 1);
+    if (isOwner(to)) next[LANE_COUNT[to]] += 1;
+    return next;
+  }
   next[LANE_COUNT[from]] = Math.max(0, next[LANE_COUNT[from]] - 1);
   next[LANE_COUNT[to]] += 1;
   if (isOwner(from) && !isOwner(to)) next.owner = Math.max(0, next.owner - 1);

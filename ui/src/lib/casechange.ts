@@ -1,0 +1,27 @@
+// One change to a case as the case view asks for it, and the `update_case` arguments it becomes.
+import type { AssignTo, CaseStatus, UpdateCaseArgs } from '../bindings';
+
+export type CaseChange = {
+  status?: CaseStatus;
+  assign?: AssignTo;
+  /** A note added in the same call (a hand-back's or an escalation's reason, or a note of its own). */
+  note?: string | null;
+  /** The note is the owner's alone. */
+  privateNote?: boolean;
+  /** Snooze until this time (ms); 0 wakes the case now. */
+  snoozeUntilMs?: number;
+  /** If the case leaves the list shown, open the next one (closing with `e`, handing back). */
+  advance?: boolean;
+};
+
+export function updateArgs(caseId: string, change: CaseChange): UpdateCaseArgs {
+  const note = change.note?.trim() ? change.note.trim() : null;
+  return {
+    case_id: caseId,
+    status: change.status ?? null,
+    assign: change.assign ?? null,
+    note,
+    private_note: note !== null && change.privateNote === true,
+    snooze_until_ms: change.snoozeUntilMs ?? null,
+  };
+}
