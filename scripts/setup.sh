@@ -10,6 +10,7 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver                                                 # the desktop-window test
   chromium                                                                     # the Playwright specs
   dovecot-imapd openssl procps                                                 # the mailbox tests: IMAP server, test CA, pkill
+  libdbus-1-dev dbus-daemon gnome-keyring                                      # the OS keychain (Secret Service) and its test
 )
 
 missing=()

@@ -27,6 +27,10 @@ pub enum Error {
         "No mailbox is connected, so there is nothing to send from or sync with. Connect your support mailbox first (`kindly account add …`)."
     )]
     NoMailbox,
+    #[error(
+        "the OS keychain could not be used ({0}). Kindly keeps passwords in the Secret Service (GNOME Keyring or KWallet) on Linux: start one, or use --password-env VAR instead."
+    )]
+    Keychain(String),
     #[error("{0}")]
     Invalid(String),
 }
@@ -43,6 +47,7 @@ impl Error {
             Error::UnknownCommand(_) => "unknown_command",
             Error::BadArgs(_) => "bad_args",
             Error::NoMailbox => "no_mailbox",
+            Error::Keychain(_) => "keychain",
             Error::Invalid(_) => "invalid",
         }
     }

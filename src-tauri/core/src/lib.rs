@@ -8,6 +8,7 @@ pub mod commerce;
 pub mod demo;
 pub mod error;
 pub mod mail;
+pub mod secrets;
 pub mod store;
 pub mod sync;
 pub mod time;

@@ -24,6 +24,7 @@ fn open(dir: &Path, name: &str, port: u16, role: Role) -> anyhow::Result<Store> 
         username: USER.into(),
         security: "none".into(),
         password_env: Some(PASSWORD_VAR.into()),
+        keychain_entry: None,
     };
     store.write(|tx| {
         accounts::upsert(tx, &account, 0)?;

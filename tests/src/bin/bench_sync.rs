@@ -22,6 +22,7 @@ fn kindly_sync(db: &Path, port: u16) -> anyhow::Result<()> {
         username: USER.into(),
         security: "none".into(),
         password_env: Some(PASSWORD_VAR.into()),
+        keychain_entry: None,
     };
     store.write(|tx| accounts::upsert(tx, &account, 0))?;
     let runtime = tokio::runtime::Runtime::new()?;

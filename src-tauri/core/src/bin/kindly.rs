@@ -354,17 +354,28 @@ fn run(cli: Cli) -> Result<()> {
         Command::Account {
             action: AccountAction::Add { email, imap, smtp, user, security, password_env, password_stdin },
         } => {
-            if password_stdin {
+            if password_env.is_none() && !password_stdin {
                 return Err(Error::BadArgs(
-                    "--password-stdin (the OS keychain) is not available in this build yet; use --password-env VAR"
+                    "say where the password comes from: --password-stdin (kept in the OS keychain) or --password-env VAR"
                         .into(),
                 ));
             }
-            let Some(password_env) = password_env else {
-                return Err(Error::BadArgs("say where the password comes from: --password-env VAR".into()));
-            };
             let (imap_host, imap_port) = host_port(&imap, "--imap")?;
             let (smtp_host, smtp_port) = host_port(&smtp, "--smtp")?;
+            // The keychain first: if it refuses, nothing is half-saved.
+            let keychain_entry = if password_stdin {
+                let mut password = String::new();
+                std::io::stdin().read_line(&mut password).map_err(|e| Error::io("stdin", e))?;
+                let password = password.trim_end_matches(['\r', '\n']);
+                if password.is_empty() {
+                    return Err(Error::BadArgs("no password on standard input".into()));
+                }
+                let entry = format!("{user}@{imap_host}:{imap_port}");
+                kindly_core::secrets::store(&entry, password)?;
+                Some(entry)
+            } else {
+                None
+            };
             let mut store = open_store(db)?;
             let account = kindly_core::store::accounts::Account {
                 id: 0,
@@ -375,7 +386,8 @@ fn run(cli: Cli) -> Result<()> {
                 smtp_port,
                 username: user,
                 security,
-                password_env: Some(password_env),
+                password_env,
+                keychain_entry,
             };
             let saved =
                 store.write(|tx| kindly_core::store::accounts::upsert(tx, &account, kindly_core::time::now_ms()))?;

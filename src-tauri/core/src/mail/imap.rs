@@ -29,14 +29,21 @@ fn imap_error(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Invalid(format!("{what}: {e}"))
 }
 
-/// The password for `account`, from the environment variable named at `account add`.
+/// The password for `account`: from the environment variable named at `account add`, or from
+/// the OS keychain.
 pub fn password(account: &Account) -> Result<String> {
-    let var = account.password_env.as_deref().ok_or_else(|| {
-        Error::Invalid("no password source for this mailbox: run `kindly account add … --password-env VAR`".into())
-    })?;
-    std::env::var(var).map_err(|_| {
-        Error::Invalid(format!("the environment variable {var} that holds the mailbox password is not set"))
-    })
+    if let Some(var) = account.password_env.as_deref() {
+        return std::env::var(var).map_err(|_| {
+            Error::Invalid(format!("the environment variable {var} that holds the mailbox password is not set"))
+        });
+    }
+    match account.keychain_entry.as_deref() {
+        Some(entry) => crate::secrets::load(entry),
+        None => Err(Error::Invalid(
+            "no password source for this mailbox: run `kindly account add … --password-stdin` (keychain) or `--password-env VAR`"
+                .into(),
+        )),
+    }
 }
 
 pub async fn connect(account: &Account, password: &str) -> Result<Session> {

@@ -16,16 +16,20 @@ pub struct Account {
     pub security: String,
     /// The environment variable holding the password, read at each connection.
     pub password_env: Option<String>,
+    /// Or the name of the password's entry in the OS keychain.
+    pub keychain_entry: Option<String>,
 }
 
 /// Adds the account (or updates the one with the same address) and returns it.
 pub fn upsert(conn: &Connection, a: &Account, now_ms: i64) -> Result<Account> {
     conn.prepare_cached(
-        "INSERT INTO accounts (email, imap_host, imap_port, smtp_host, smtp_port, username, security, password_env, created_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        "INSERT INTO accounts (email, imap_host, imap_port, smtp_host, smtp_port, username, security, password_env,
+                               created_ms, keychain_entry)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT(email) DO UPDATE SET imap_host = excluded.imap_host, imap_port = excluded.imap_port,
            smtp_host = excluded.smtp_host, smtp_port = excluded.smtp_port, username = excluded.username,
-           security = excluded.security, password_env = excluded.password_env",
+           security = excluded.security, password_env = excluded.password_env,
+           keychain_entry = excluded.keychain_entry",
     )?
     .execute(params![
         a.email,
@@ -36,7 +40,8 @@ pub fn upsert(conn: &Connection, a: &Account, now_ms: i64) -> Result<Account> {
         a.username,
         a.security,
         a.password_env,
-        now_ms
+        now_ms,
+        a.keychain_entry
     ])?;
     first(conn)?.ok_or_else(|| Error::Invalid("the account was not saved".into()))
 }
@@ -45,7 +50,8 @@ pub fn upsert(conn: &Connection, a: &Account, now_ms: i64) -> Result<Account> {
 pub fn first(conn: &Connection) -> Result<Option<Account>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, email, imap_host, imap_port, smtp_host, smtp_port, username, security, password_env
+            "SELECT id, email, imap_host, imap_port, smtp_host, smtp_port, username, security, password_env,
+                    keychain_entry
              FROM accounts ORDER BY id LIMIT 1",
         )?
         .query_row([], |r| {
@@ -59,6 +65,7 @@ pub fn first(conn: &Connection) -> Result<Option<Account>> {
                 username: r.get(6)?,
                 security: r.get(7)?,
                 password_env: r.get(8)?,
+                keychain_entry: r.get(9)?,
             })
         })
         .optional()?)

@@ -13,6 +13,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0005_sync.sql"),
     include_str!("migrations/0006_snooze.sql"),
     include_str!("migrations/0007_ack.sql"),
+    include_str!("migrations/0008_keychain.sql"),
 ];
 
 pub fn latest() -> i64 {
