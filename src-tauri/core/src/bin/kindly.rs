@@ -134,16 +134,19 @@ enum AccountAction {
     Add {
         #[arg(long)]
         email: String,
-        /// IMAP server as HOST:PORT.
+        /// IMAP server as HOST:PORT (found from the address when left out: Gmail, Microsoft 365,
+        /// Fastmail, iCloud and Zoho are built in; other domains are asked for their autoconfig).
+        #[arg(long, requires = "smtp")]
+        imap: Option<String>,
+        /// SMTP server as HOST:PORT (port 465: TLS; others: STARTTLS).
+        #[arg(long, requires = "imap")]
+        smtp: Option<String>,
+        /// The login name (usually the address, the default).
         #[arg(long)]
-        imap: String,
-        /// SMTP server as HOST:PORT.
-        #[arg(long)]
-        smtp: String,
-        #[arg(long)]
-        user: String,
-        #[arg(long, value_parser = ["tls", "starttls", "none"], default_value = "tls")]
-        security: String,
+        user: Option<String>,
+        /// The IMAP connection: tls (993), starttls (143) or none.
+        #[arg(long, value_parser = ["tls", "starttls", "none"])]
+        security: Option<String>,
         /// Read the password from this environment variable at every connection.
         #[arg(long, conflicts_with = "password_stdin")]
         password_env: Option<String>,
@@ -360,8 +363,44 @@ fn run(cli: Cli) -> Result<()> {
                         .into(),
                 ));
             }
-            let (imap_host, imap_port) = host_port(&imap, "--imap")?;
-            let (smtp_host, smtp_port) = host_port(&smtp, "--smtp")?;
+            let found = match (&imap, &smtp) {
+                (Some(_), Some(_)) => None,
+                _ => {
+                    let runtime = tokio::runtime::Runtime::new().map_err(|e| Error::Invalid(e.to_string()))?;
+                    let found = runtime.block_on(kindly_core::mail::providers::discover(&email))?.ok_or_else(|| {
+                        Error::BadArgs(format!(
+                            "could not find the mail server settings for {email}: give --imap HOST:PORT and --smtp HOST:PORT \
+                             (your provider's help pages list them)"
+                        ))
+                    })?;
+                    println!(
+                        "Using {}'s settings ({}): IMAP {}:{} ({}), SMTP {}:{}.",
+                        found.provider,
+                        found.source,
+                        found.imap_host,
+                        found.imap_port,
+                        found.security,
+                        found.smtp_host,
+                        found.smtp_port
+                    );
+                    if let Some(advice) = &found.advice {
+                        println!("{advice}");
+                    }
+                    Some(found)
+                }
+            };
+            let (imap_host, imap_port, smtp_host, smtp_port) = match (&found, imap, smtp) {
+                (Some(f), _, _) => (f.imap_host.clone(), f.imap_port, f.smtp_host.clone(), f.smtp_port),
+                (None, Some(imap), Some(smtp)) => {
+                    let (ih, ip) = host_port(&imap, "--imap")?;
+                    let (sh, sp) = host_port(&smtp, "--smtp")?;
+                    (ih, ip, sh, sp)
+                }
+                _ => return Err(Error::BadArgs("give both --imap HOST:PORT and --smtp HOST:PORT".into())),
+            };
+            let user = user.or_else(|| found.as_ref().map(|f| f.username.clone())).unwrap_or_else(|| email.clone());
+            let security =
+                security.or_else(|| found.as_ref().map(|f| f.security.clone())).unwrap_or_else(|| "tls".into());
             // The keychain first: if it refuses, nothing is half-saved.
             let keychain_entry = if password_stdin {
                 let mut password = String::new();

@@ -47,7 +47,7 @@ impl AckSettings {
     }
 
     pub fn validate(&self) -> Result<()> {
-        if self.enabled && self.body.trim().len() < 20 {
+        if self.enabled && self.body.trim().chars().count() < 20 {
             return Err(Error::BadArgs("write the acknowledgement first (a sentence or two, in your words)".into()));
         }
         Ok(())

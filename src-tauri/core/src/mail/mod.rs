@@ -7,6 +7,7 @@ pub mod import;
 pub mod maildir;
 pub mod mbox;
 pub mod parse;
+pub mod providers;
 pub mod sanitize;
 pub mod smtp;
 pub mod thread;

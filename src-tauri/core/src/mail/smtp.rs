@@ -32,7 +32,9 @@ fn backoff_ms(attempt: u32) -> i64 {
     (base * 1000).saturating_mul(1 << attempt.saturating_sub(1).min(6)).min(3_600_000)
 }
 
-/// SMTP security from the account: implicit TLS, STARTTLS required, or none; trust as for IMAP.
+/// SMTP security from the account: none when the account says none; otherwise implicit TLS on
+/// port 465 and STARTTLS required elsewhere (587, 25), whatever the IMAP side uses (Microsoft
+/// 365 and iCloud pair IMAP over TLS with SMTP over STARTTLS). Trust as for IMAP.
 fn smtp_tls(account: &Account) -> Result<Tls> {
     if account.security == "none" {
         return Ok(Tls::None);
@@ -45,7 +47,7 @@ fn smtp_tls(account: &Account) -> Result<Tls> {
         params = params.add_root_certificate(cert);
     }
     let params = params.build_rustls().map_err(|e| Error::Invalid(format!("SMTP TLS setup: {e}")))?;
-    Ok(if account.security == "tls" { Tls::Wrapper(params) } else { Tls::Required(params) })
+    Ok(if account.smtp_port == 465 { Tls::Wrapper(params) } else { Tls::Required(params) })
 }
 
 async fn in_sent(imap: &mut Session, sent: &str, message_id: &str) -> Result<bool> {

@@ -93,6 +93,9 @@ pub fn set_triage_settings(conn: &Connection, now_ms: i64, settings: &TriageSett
 /// starts the clock: mail that came before is never acknowledged.
 pub fn set_ack_settings(conn: &Connection, now_ms: i64, ack: &crate::mail::ack::AckSettings) -> Result<()> {
     use crate::mail::ack::AckSettings;
+    if replica::local(conn)?.acting_role() != Role::Owner {
+        return Err(Error::BadArgs("only the owner sets the acknowledgement: it goes out in their name".into()));
+    }
     ack.validate()?;
     let before = AckSettings::load(conn)?;
     let mut ack = ack.clone();
