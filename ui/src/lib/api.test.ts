@@ -100,3 +100,20 @@ describe('toKindlyError', () => {
     expect(toKindlyError('boom').message).toBe('boom');
   });
 });
+
+describe('fieldMessage', () => {
+  it('shows what to do, as a sentence', async () => {
+    const { fieldMessage } = await import('./api');
+    expect(
+      fieldMessage({
+        code: 'bad_args',
+        message: 'invalid arguments: write the acknowledgement first (a sentence or two, in your words)',
+      }),
+    ).toBe('Write the acknowledgement first (a sentence or two, in your words)');
+    expect(fieldMessage({ code: 'no_mailbox', message: 'No mailbox is connected.' })).toBe('No mailbox is connected.');
+    expect(fieldMessage({ code: 'invalid', message: 'invalid arguments: kept when the code says otherwise' })).toBe(
+      'Invalid arguments: kept when the code says otherwise',
+    );
+    expect(fieldMessage({ code: 'bad_args', message: '' })).toBe('');
+  });
+});

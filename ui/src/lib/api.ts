@@ -35,6 +35,16 @@ export function toKindlyError(err: unknown): KindlyError {
   return new KindlyError('internal', 'Something went wrong. Try again, and restart Kindly if it keeps happening.');
 }
 
+/**
+ * The message as a sentence to show next to a field: the core's "invalid arguments: write it
+ * first" reads "Write it first" (the code already says the arguments were refused).
+ */
+export function fieldMessage(err: Pick<ApiError, 'code' | 'message'>): string {
+  let text = err.message.trim();
+  if (err.code === 'bad_args') text = text.replace(/^invalid arguments:\s*/i, '');
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
 export function isTauri(): boolean {
   return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
 }

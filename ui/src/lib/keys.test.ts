@@ -14,13 +14,17 @@ describe('interpretKey', () => {
     expect(k({ key: 'x', time: 0 })).toBeNull();
     expect(k({ key: 'y', time: 0 })).toBe('keep');
   });
-  it('maps the case keys: e close, r reply, a assign, n note (and not while typing)', () => {
+  it('maps the case keys: e close, r reply, a assign, n note, z snooze (and not while typing)', () => {
     const k = createKeyInterpreter();
     expect(k({ key: 'e', time: 0 })).toBe('close');
     expect(k({ key: 'r', time: 0 })).toBe('reply');
     expect(k({ key: 'a', time: 0 })).toBe('assign');
     expect(k({ key: 'n', time: 0 })).toBe('note');
-    for (const key of ['e', 'r', 'a', 'n']) expect(k({ key, typing: true, time: 0 })).toBeNull();
+    expect(k({ key: 'z', time: 0 })).toBe('snooze');
+    for (const key of ['e', 'r', 'a', 'n', 'z']) expect(k({ key, typing: true, time: 0 })).toBeNull();
+    // g z is the snoozed queue, not a snooze.
+    k({ key: 'g', time: 0 });
+    expect(k({ key: 'z', time: 10 })).toBe('goto-snoozed');
     // The g prefix still wins: g r is review, g a the assistant queue.
     k({ key: 'g', time: 0 });
     expect(k({ key: 'r', time: 10 })).toBe('goto-review');
@@ -117,6 +121,11 @@ describe('isTypingTarget', () => {
 describe('SHORTCUT_GROUPS', () => {
   it('lists the review and move keys for the help overlay', () => {
     const all = SHORTCUT_GROUPS.flatMap((g) => g.shortcuts.map((s) => s.keys.join(' ')));
-    for (const keys of ['Enter y', '1', '2', '3', 'm 1', 'm 2', 'm 3', 'm 0', 'g r', 'g s', 'r', 'e', 'a', 'n']) expect(all).toContain(keys);
+    for (const keys of ['Enter y', '1', '2', '3', 'm 1', 'm 2', 'm 3', 'm 0', 'g r', 'g s', 'g z', 'r', 'e', 'a', 'n', 'z']) expect(all).toContain(keys);
+  });
+  it('gives no key two meanings outside review (z is free for snooze)', () => {
+    const outside = SHORTCUT_GROUPS.filter((g) => g.title !== 'In review').flatMap((g) => g.shortcuts);
+    const sequences = outside.filter((s) => !s.or).map((s) => s.keys.join(' '));
+    expect(new Set(sequences).size).toBe(sequences.length);
   });
 });

@@ -10,6 +10,7 @@ export type KeyAction =
   | 'goto-owner'
   | 'goto-assistant'
   | 'goto-waiting'
+  | 'goto-snoozed'
   | 'goto-done'
   | 'goto-review'
   | 'goto-settings'
@@ -24,6 +25,8 @@ export type KeyAction =
   | 'assign'
   /** `n`: write a note on the open case. */
   | 'note'
+  /** `z`: snooze the open case (opens the choices). */
+  | 'snooze'
   /** `1`/`2`/`3` on their own: pick a lane (review mode). */
   | { pick: Lane }
   /** `m` then `1`/`2`/`3`/`0`: move the open case (`null`: back to automatic). */
@@ -58,6 +61,7 @@ export const SHORTCUT_GROUPS: ShortcutGroup[] = [
       { keys: ['g', 'o'], label: 'Go to the owner queue' },
       { keys: ['g', 'a'], label: 'Go to the assistant queue' },
       { keys: ['g', 'w'], label: 'Go to waiting' },
+      { keys: ['g', 'z'], label: 'Go to snoozed' },
       { keys: ['g', 'd'], label: 'Go to done' },
       { keys: ['g', 's'], label: 'Go to settings' },
       { keys: ['?'], label: 'Show or hide this help' },
@@ -70,6 +74,7 @@ export const SHORTCUT_GROUPS: ShortcutGroup[] = [
       { keys: ['e'], label: 'Close' },
       { keys: ['a'], label: 'Claim, hand back or escalate' },
       { keys: ['n'], label: 'Write a note' },
+      { keys: ['z'], label: 'Snooze: later today, tomorrow, next week…' },
       { keys: ['m', '1'], label: 'Move to Excellent (yours)' },
       { keys: ['m', '2'], label: 'Move to Angry (yours)' },
       { keys: ['m', '3'], label: 'Move to the assistant' },
@@ -98,6 +103,7 @@ const GOTO: Record<string, KeyAction> = {
   o: 'goto-owner',
   a: 'goto-assistant',
   w: 'goto-waiting',
+  z: 'goto-snoozed',
   d: 'goto-done',
   r: 'goto-review',
   s: 'goto-settings',
@@ -157,6 +163,8 @@ export function createKeyInterpreter() {
         return 'assign';
       case 'n':
         return 'note';
+      case 'z':
+        return 'snooze';
       case '1':
       case '2':
       case '3': {

@@ -47,6 +47,13 @@ export const QUEUES: QueueEntry[] = [
     empty: 'Nothing is waiting on a customer. Cases you answer and park land here.',
   },
   {
+    name: 'snoozed',
+    label: 'Snoozed',
+    indent: false,
+    countKey: 'snoozed',
+    empty: 'Nothing snoozed. Press z on a case to put it away until later; it comes back on time, or sooner if the customer writes.',
+  },
+  {
     name: 'done',
     label: 'Done',
     indent: false,
