@@ -37,6 +37,7 @@ impl Replica {
             username: USER.into(),
             security: "none".into(),
             password_env: Some(PASSWORD_VAR.into()),
+            keychain_entry: None,
         };
         store
             .write(|tx| {
