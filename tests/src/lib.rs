@@ -2,7 +2,9 @@
 //! the CLI, and a deterministic generator of realistic synthetic mail.
 
 pub mod dovecot;
+pub mod keychain;
 pub mod synth;
+pub mod web;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,7 +1,8 @@
-//! Mailbox passwords in the OS keychain: a real Secret Service (gnome-keyring in its own D-Bus
-//! session) holds the password, `sync` reads it from there, and the store never sees it. Where no
+//! Mailbox passwords in the OS keychain: a real Secret Service (gnome-keyring on a private D-Bus
+//! session bus) holds the password, `sync` reads it from there, and the store never sees it. Where no
 //! keychain exists, `account add --password-stdin` fails with advice and saves nothing.
 
+use std::io::Write;
 use std::process::{Command, Stdio};
 
 use kindly_tests::dovecot::{Dovecot, PASSWORD, USER};
@@ -23,7 +24,6 @@ fn without_a_keychain_the_error_says_what_to_do_and_nothing_is_saved() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    use std::io::Write;
     child.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(!out.status.success());
@@ -41,28 +41,25 @@ fn a_password_in_a_real_keychain_serves_sync_and_never_reaches_the_store() {
         imap.append("INBOX", &m.bytes);
     }
     let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
+    let keychain = kindly_tests::keychain::Keychain::start(&dir.path().join("home"));
     let db = dir.path().join("k.db");
-    let script = format!(
-        r#"set -e
-export HOME="{home}" XDG_DATA_HOME="{home}/data" XDG_RUNTIME_DIR="{home}/run"
-mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-printf 'login keyring password' | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-printf '%s\n' "$KINDLY_TEST_SECRET" | "{bin}" --db "{db}" account add --email {USER} --imap 127.0.0.1:{port} \
-    --smtp 127.0.0.1:2525 --user {USER} --security none --password-stdin
-unset KINDLY_TEST_SECRET
-"{bin}" --db "{db}" sync --once
-"#,
-        home = home.display(),
-        bin = kindly_bin().display(),
-        db = db.display(),
-        port = dovecot.port,
-    );
-    let out = Command::new("dbus-run-session")
-        .args(["--", "bash", "-c", &script])
-        .env("KINDLY_TEST_SECRET", PASSWORD)
-        .output()
-        .expect("dbus-run-session (apt-get install dbus-daemon gnome-keyring)");
+    let mut add = Command::new(kindly_bin())
+        .arg("--db")
+        .arg(&db)
+        .args(["account", "add", "--email", USER, "--imap", &format!("127.0.0.1:{}", dovecot.port)])
+        .args(["--smtp", "127.0.0.1:2525", "--user", USER, "--security", "none", "--password-stdin"])
+        .envs(keychain.env())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    add.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+    let added = add.wait_with_output().unwrap();
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    // No environment variable anywhere: the password comes from the keychain alone.
+    let out =
+        Command::new(kindly_bin()).arg("--db").arg(&db).args(["sync", "--once"]).envs(keychain.env()).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("Read 5 messages: 5 imported"), "{stdout}");

@@ -1,61 +1,14 @@
 //! `kindly serve`: loopback only, token required, foreign origins and hosts refused, CSP on pages.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
+use kindly_tests::web::{Server, request};
 use kindly_tests::{kindly_bin, kindly_ok, repo_root};
 
-struct Server {
-    child: Child,
-    port: u16,
-    token: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn start(db: &std::path::Path, ui_dir: &std::path::Path) -> Server {
-    let mut child = Command::new(kindly_bin())
-        .arg("--db")
-        .arg(db)
-        .args(["serve", "--port", "0", "--ui-dir"])
-        .arg(ui_dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url =
-        line.trim().strip_prefix("Kindly is running at ").unwrap_or_else(|| panic!("unexpected: {line}")).to_string();
-    let rest = url.strip_prefix("http://127.0.0.1:").unwrap();
-    let (port, token) = rest.split_once("/?token=").unwrap();
-    Server { child, port: port.parse().unwrap(), token: token.to_string() }
-}
-
-/// A raw HTTP/1.1 request; returns (status, headers, body).
-fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
-    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
-        req.push_str(&format!("Host: 127.0.0.1:{port}\r\n"));
-    }
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    req.push_str(body);
-    stream.write_all(req.as_bytes()).unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap();
-    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    (status, head.to_ascii_lowercase(), body.to_string())
+    let mut command = Command::new(kindly_bin());
+    command.arg("--db").arg(db).args(["serve", "--port", "0", "--ui-dir"]).arg(ui_dir);
+    Server::start(command)
 }
 
 fn setup() -> (tempfile::TempDir, Server) {

@@ -126,6 +126,8 @@ fn an_edit_on_one_replica_reaches_the_other_and_the_later_edit_wins() {
 
     // Both edit the same field while apart; Bob's edit comes later.
     alice.update(serde_json::json!({ "case_id": one, "status": "closed", "note": "Refunded in full." }));
+    // Later by the clock: within one millisecond the replica ids would decide.
+    std::thread::sleep(std::time::Duration::from_millis(5));
     bob.update(serde_json::json!({ "case_id": one, "status": "waiting", "note": "Sent the download link too." }));
     bob.update(serde_json::json!({ "case_id": two, "assign": "owner", "note": "Asks for a team licence — yours?" }));
     alice.sync();

@@ -190,6 +190,37 @@ body: string,
  * Mail that reached Kindly before this moment is never acknowledged.
  */
 enabled_since_ms: number, };
+export type ServerSettings = { imap_host: string, imap_port: number, smtp_host: string, smtp_port: number, 
+/**
+ * For IMAP: `tls` or `starttls`. SMTP uses implicit TLS on 465, STARTTLS elsewhere.
+ */
+security: string, 
+/**
+ * Usually the address itself.
+ */
+username: string, 
+/**
+ * "Gmail", or the domain that published the settings.
+ */
+provider: string, 
+/**
+ * `built-in` or the URL the settings came from.
+ */
+source: string, 
+/**
+ * What the person should know, e.g. that Gmail wants an app password.
+ */
+advice: string | null, };
+export type DiscoverArgs = { email: string, };
+export type ConnectArgs = { email: string, imap_host: string, imap_port: number, smtp_host: string, smtp_port: number, username: string, 
+/**
+ * `tls`, `starttls` or `none` (IMAP; SMTP uses TLS on 465, STARTTLS elsewhere).
+ */
+security: string, 
+/**
+ * Goes to the OS keychain; never stored or logged by Kindly.
+ */
+password: string, };
 export type Commands = {
   app_info: { args: Empty; result: AppInfo };
   queue_counts: { args: Empty; result: QueueCounts };
@@ -208,4 +239,6 @@ export type Commands = {
   sync_status: { args: Empty; result: SyncState };
   ack_settings: { args: Empty; result: AckSettings };
   set_ack_settings: { args: AckSettings; result: AckSettings };
+  discover_settings: { args: DiscoverArgs; result: ServerSettings | null };
+  connect_mailbox: { args: ConnectArgs; result: SyncState };
 };

@@ -45,6 +45,9 @@ pub fn typescript() -> String {
         SyncProgress::decl(),
         SyncState::decl(),
         AckSettings::decl(),
+        ServerSettings::decl(),
+        DiscoverArgs::decl(),
+        ConnectArgs::decl(),
     ];
     let mut out = String::from(
         "// Generated from kindly-core's contract (src-tauri/core/src/api). Do not edit: run\n\

@@ -285,3 +285,14 @@ pub fn set_ack_settings(store: &mut Store, args: AckSettings) -> Result<AckSetti
     store.write(|tx| edit::set_ack_settings(tx, now, &args))?;
     AckSettings::load(store.conn())
 }
+
+/// The server settings for an address, from the built-in table or autoconfig (`null`: unknown).
+pub fn discover_settings(_: &mut Store, args: DiscoverArgs) -> Result<Option<ServerSettings>> {
+    crate::mail::connect::block_on(crate::mail::providers::discover(&args.email))?
+}
+
+/// Connects the support mailbox; the sync (in the window's background) starts within seconds.
+pub fn connect_mailbox(store: &mut Store, args: ConnectArgs) -> Result<SyncState> {
+    crate::mail::connect::connect(store, &args)?;
+    crate::sync::state::load(store.conn())
+}

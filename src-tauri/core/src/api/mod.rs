@@ -66,4 +66,6 @@ commands! {
     sync_status(Empty) -> SyncState;
     ack_settings(Empty) -> AckSettings;
     set_ack_settings(AckSettings) -> AckSettings;
+    discover_settings(DiscoverArgs) -> Option<ServerSettings>;
+    connect_mailbox(ConnectArgs) -> SyncState;
 }

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use crate::mail::ack::AckSettings;
+pub use crate::mail::connect::ConnectArgs;
+pub use crate::mail::providers::ServerSettings;
 pub use crate::sync::Role;
 pub use crate::sync::state::{SyncPhase, SyncProgress, SyncState};
 pub use crate::triage::{Lane, QueueName, TriageSettings};
@@ -340,4 +342,9 @@ pub struct SearchHit {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct SearchResult {
     pub hits: Vec<SearchHit>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DiscoverArgs {
+    pub email: String,
 }

@@ -472,6 +472,18 @@ fn run(cli: Cli) -> Result<()> {
         Command::Tone { json: _ } => tone(std::io::stdin().lock(), std::io::stdout().lock())?,
         Command::Serve { port, ui_dir } => {
             let store = open_store(db)?;
+            // Like the window: mail, replies and case state sync in the background once a
+            // mailbox is connected; the page shows how it goes.
+            let mut background = Store::open(store.path())?;
+            std::thread::Builder::new()
+                .name("kindly-sync".into())
+                .spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                    if let Ok(runtime) = runtime {
+                        kindly_core::sync::background::run(&mut background, &runtime, &mut |_, _, _| {}, &mut |_, _| {})
+                    }
+                })
+                .map_err(|e| Error::Invalid(format!("cannot start the sync thread: {e}")))?;
             let ui_dir = ui_dir.unwrap_or_else(web::default_ui_dir);
             let runtime = tokio::runtime::Runtime::new().map_err(|e| Error::Invalid(e.to_string()))?;
             runtime.block_on(web::serve(store, port, &ui_dir, |url| {

@@ -30,6 +30,20 @@ pub fn is_loaded(store: &Store) -> Result<bool> {
     Ok(settings::get(store.conn(), settings::DEMO)?.is_some())
 }
 
+/// Removes the demo inbox, its orders and everything done to it, so a mailbox connected next
+/// starts clean. The role and this replica's identity stay.
+pub fn clear(store: &mut Store) -> Result<()> {
+    store.write(|tx| {
+        tx.execute_batch(
+            "DELETE FROM messages_fts; DELETE FROM outbox; DELETE FROM case_notes; DELETE FROM triage_corrections;
+             DELETE FROM messages; DELETE FROM raw_messages; DELETE FROM cases; DELETE FROM orders;
+             DELETE FROM customer_emails; DELETE FROM customers; DELETE FROM ops; DELETE FROM field_clocks;
+             DELETE FROM settings WHERE key IN ('demo', 'support_addresses', 'sync.hlc');",
+        )?;
+        Ok(())
+    })
+}
+
 /// A first launch with nothing in the store and no mailbox: show the demo rather than an empty window.
 pub fn should_load_on_first_launch(store: &Store) -> Result<bool> {
     Ok(!is_loaded(store)? && crate::store::messages::count(store.conn())? == 0)

@@ -2,6 +2,7 @@
 
 pub mod ack;
 pub mod compose;
+pub mod connect;
 pub mod imap;
 pub mod import;
 pub mod maildir;

@@ -242,7 +242,8 @@ fn the_later_edit_wins_everywhere_and_both_notes_stay() {
     let mut rs = replicas(dir.path(), [Role::Owner, Role::Assistant, Role::Owner]);
     let id = case_ids(&rs[0])[0].clone();
     act(&mut rs[0], std::slice::from_ref(&id), 0, &Action::Status(0, "closed"));
-    act(&mut rs[1], std::slice::from_ref(&id), 0, &Action::Status(0, "waiting"));
+    // A minute later by replica 1's clock (within one millisecond the replica id would decide).
+    act(&mut rs[1], std::slice::from_ref(&id), 1, &Action::Status(0, "waiting"));
     act(&mut rs[0], std::slice::from_ref(&id), 0, &Action::Note(0, false));
     act(&mut rs[1], std::slice::from_ref(&id), 0, &Action::Note(0, false));
     let (a, b) = (shareable(&rs[0]), shareable(&rs[1]));
