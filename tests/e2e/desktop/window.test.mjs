@@ -96,6 +96,13 @@ test('first launch opens the demo owner queue in the real window', async () => {
   });
   await wd('POST', `/session/${session}/element/${id(owner)}/click`, {});
   await waitFor('the first-run question to close', async () => (await find('[data-testid=role-dialog]')).length === 0);
+  // Then the demo offers to connect the real mailbox; this run keeps exploring.
+  const keep = await waitFor('the welcome card', async () => {
+    const r = await find('[data-testid=welcome-dismiss]');
+    return r.length === 1 ? r[0] : null;
+  });
+  await wd('POST', `/session/${session}/element/${id(keep)}/click`, {});
+  await waitFor('the welcome card to go', async () => (await find('[data-testid=welcome]')).length === 0);
   const rows = await waitFor('owner queue rows', async () => {
     const r = await find('[data-testid=case-row]');
     return r.length > 0 ? r : null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncState } from '../bindings';
-import { progressPhrase, syncedAgo, syncLine, waitingPhrase } from './syncstatus';
+import { progressPhrase, syncedAgo, syncLine, syncPollMs, waitingPhrase } from './syncstatus';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const base: SyncState = {
@@ -98,5 +98,16 @@ describe('progress', () => {
     expect(l).toEqual({ text: 'Connecting to support@shop.example…', detail: 'Fetching INBOX… 5 of 10', tone: 'ok' });
     // An error's detail is kept.
     expect(line({ phase: 'error', error: 'x', changes_waiting: 2, progress: { folder: 'INBOX', done: 1, total: 2 } }).detail).toBe('x');
+  });
+});
+
+describe('syncPollMs', () => {
+  it('polls every second while a pass connects or fetches, or just after connecting', () => {
+    expect(syncPollMs(null, { now: NOW })).toBe(5_000);
+    expect(syncPollMs(base, { now: NOW })).toBe(5_000);
+    expect(syncPollMs({ ...base, phase: 'connecting' }, { now: NOW })).toBe(1_000);
+    expect(syncPollMs({ ...base, phase: 'synced', progress: { folder: 'INBOX', done: 1, total: 9 } }, { now: NOW })).toBe(1_000);
+    expect(syncPollMs(base, { now: NOW, fastUntil: NOW + 1 })).toBe(1_000);
+    expect(syncPollMs(base, { now: NOW, fastUntil: NOW })).toBe(5_000);
   });
 });

@@ -69,7 +69,7 @@ function baseLine(state: SyncState, opts: { demo: boolean; now: number }): SyncL
           }
         : {
             text: 'No mailbox connected',
-            detail: 'Connect the support mailbox to fetch mail and share cases (kindly account add).',
+            detail: 'Connect the support mailbox to fetch mail and share cases.',
             tone: 'warn',
           };
     case 'connecting':
@@ -105,4 +105,14 @@ function baseLine(state: SyncState, opts: { demo: boolean; now: number }): SyncL
       };
     }
   }
+}
+
+/** How often to read the sync state: every 5 s, every second while a pass connects or fetches. */
+export const SYNC_POLL_MS = 5_000;
+export const SYNC_POLL_FAST_MS = 1_000;
+
+export function syncPollMs(state: SyncState | null, opts: { now: number; fastUntil?: number } = { now: 0 }): number {
+  if (opts.fastUntil !== undefined && opts.now < opts.fastUntil) return SYNC_POLL_FAST_MS;
+  if (state && (state.progress !== null || state.phase === 'connecting')) return SYNC_POLL_FAST_MS;
+  return SYNC_POLL_MS;
 }
