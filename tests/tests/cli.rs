@@ -264,3 +264,47 @@ fn role_status_assign_and_notes_through_the_cli() {
     assert!(!in_queue("snoozed") && in_queue("assistant"));
     assert!(!kindly(&db, &["case", &assistant_case, "--snooze", "soon"]).status.success());
 }
+
+#[test]
+fn refunds_follow_the_guarantee_and_grace_period_and_feed_the_do_not_promote_list() {
+    let (dir, db) = demo_db();
+    // A demo customer with an order not yet refunded.
+    let all = kindly_json(&db, &["queue", "all", "--json"]);
+    let (case_id, order) = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|row| {
+            let id = row["case_id"].as_str().unwrap();
+            let case = kindly_json(&db, &["case", id, "--json"]);
+            let order = case["customer"]["orders"].as_array()?.iter().find(|o| o["refunded_ms"].is_null())?.clone();
+            Some((id.to_string(), order))
+        })
+        .expect("a demo case whose customer has an unrefunded order");
+    let note = order["eligibility_note"].as_str().unwrap();
+    assert!(note.starts_with("day ") && note.contains(" of 90:"), "{note}");
+    let order_id = order["order_id"].as_str().unwrap();
+
+    let out = kindly_ok(&db, &["refund", order_id, "--case", &case_id]);
+    assert!(out.contains("do-not-promote"), "{out}");
+    let case = kindly_json(&db, &["case", &case_id, "--json"]);
+    let refunded = case["customer"]["orders"].as_array().unwrap().iter().find(|o| o["order_id"] == order_id).unwrap();
+    assert!(refunded["refund_decided_ms"].as_i64().is_some() && refunded["refunded_ms"].as_i64().is_some());
+    assert_eq!(
+        (refunded["eligibility"].as_str(), refunded["refund_overdue"].as_bool()),
+        (Some("refunded"), Some(false))
+    );
+    assert!(refunded["refund_done_ms"].is_null());
+    kindly_ok(&db, &["refund", order_id, "--done"]);
+    let case = kindly_json(&db, &["case", &case_id, "--json"]);
+    let done = case["customer"]["orders"].as_array().unwrap().iter().find(|o| o["order_id"] == order_id).unwrap();
+    assert!(done["refund_done_ms"].as_i64().is_some());
+
+    let csv = dir.path().join("suppress.csv");
+    let out = kindly_ok(&db, &["export", "do-not-promote", "--csv", csv.to_str().unwrap()]);
+    assert!(out.contains("customers on the do-not-promote list"), "{out}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("email,name,refunded_at\n"), "{text}");
+    assert!(text.contains(case["customer_email"].as_str().unwrap()), "{text}");
+    assert!(!kindly(&db, &["refund", "no-such-order"]).status.success());
+}

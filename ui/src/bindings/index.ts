@@ -23,7 +23,11 @@ export type QueueCounts = { owner: number, owner_excellent: number, owner_angry:
 /**
  * New cases the owner has not reviewed yet.
  */
-review: number, snoozed: number, };
+review: number, snoozed: number, 
+/**
+ * Refunds decided more than two days ago and not yet done at the payment provider.
+ */
+refunds_overdue: number, };
 export type QueueArgs = { queue: QueueName, };
 export type QueueItem = { case_id: string, customer_email: string, customer_name: string, subject: string, lane: Lane, score: number, reasons: Array<string>, 
 /**
@@ -62,7 +66,24 @@ html: string | null, remote_content_blocked: boolean, attachments: Array<Attachm
  * The message source, for messages that could not be read.
  */
 raw_source: string | null, };
-export type OrderView = { order_id: string, product: string, amount_minor: number, currency: string, purchased_ms: number, refunded_ms: number | null, };
+export type OrderView = { 
+/**
+ * `generic`, `stripe`, `gumroad`: with `order_id`, what a refund names.
+ */
+source: string, order_id: string, product: string, amount_minor: number, currency: string, purchased_ms: number, refunded_ms: number | null, 
+/**
+ * Whether it qualifies for a refund today, and the sentence that says so
+ * ("day 92 of 90: inside the grace period — refund").
+ */
+eligibility: Eligibility, eligibility_note: string, 
+/**
+ * When we decided to refund it (the refund clock), and when it was done at the provider.
+ */
+refund_decided_ms: number | null, refund_done_ms: number | null, 
+/**
+ * Decided more than two days ago and still not done.
+ */
+refund_overdue: boolean, };
 export type CustomerView = { email: string, name: string, aliases: Array<string>, lifetime_value_minor: number, currency: string, order_count: number, refund_count: number, orders: Array<OrderView>, };
 export type NoteView = { 
 /**
@@ -190,6 +211,17 @@ body: string,
  * Mail that reached Kindly before this moment is never acknowledged.
  */
 enabled_since_ms: number, };
+export type Eligibility = "guarantee" | "grace" | "outside" | "refunded";
+export type RefundPolicy = { 
+/**
+ * The advertised money-back guarantee.
+ */
+guarantee_days: number, 
+/**
+ * Quietly honoured after it (never advertised).
+ */
+grace_days: number, };
+export type RefundArgs = { case_id: string, source: string, order_id: string, };
 export type ServerSettings = { imap_host: string, imap_port: number, smtp_host: string, smtp_port: number, 
 /**
  * For IMAP: `tls` or `starttls`. SMTP uses implicit TLS on 465, STARTTLS elsewhere.
@@ -241,4 +273,8 @@ export type Commands = {
   set_ack_settings: { args: AckSettings; result: AckSettings };
   discover_settings: { args: DiscoverArgs; result: ServerSettings | null };
   connect_mailbox: { args: ConnectArgs; result: SyncState };
+  refund_order: { args: RefundArgs; result: CaseDetail };
+  refund_done: { args: RefundArgs; result: CaseDetail };
+  refund_policy: { args: Empty; result: RefundPolicy };
+  set_refund_policy: { args: RefundPolicy; result: RefundPolicy };
 };

@@ -34,6 +34,7 @@ pub fn queue_counts(store: &mut Store, _: Empty) -> Result<QueueCounts> {
         all: n(QueueName::All)?,
         review: n(QueueName::Review)?,
         snoozed: n(QueueName::Snoozed)?,
+        refunds_overdue: crate::commerce::refunds::overdue(store.conn(), store.now_ms())? as u32,
     })
 }
 
@@ -83,7 +84,7 @@ pub fn case(store: &mut Store, args: CaseArgs) -> Result<CaseDetail> {
     let conn = store.conn();
     let row = cases::get(conn, args.case_id.trim())?;
     let customer = match row.customer_id {
-        Some(id) => customers::get(conn, id)?.map(|c| customer_view(conn, c)).transpose()?,
+        Some(id) => customers::get(conn, id)?.map(|c| customer_view(conn, c, store.now_ms())).transpose()?,
         None => None,
     };
     let messages =
@@ -120,8 +121,10 @@ pub fn case(store: &mut Store, args: CaseArgs) -> Result<CaseDetail> {
     Ok(CaseDetail { summary: queue_item(row), messages, customer, notes, replying, outbox })
 }
 
-fn customer_view(conn: &rusqlite::Connection, c: customers::Customer) -> Result<CustomerView> {
+fn customer_view(conn: &rusqlite::Connection, c: customers::Customer, now_ms: i64) -> Result<CustomerView> {
+    use crate::commerce::refunds;
     let list = orders::for_customer(conn, c.id)?;
+    let policy = RefundPolicy::load(conn)?;
     let value = orders::value(&list);
     Ok(CustomerView {
         email: c.email,
@@ -133,15 +136,28 @@ fn customer_view(conn: &rusqlite::Connection, c: customers::Customer) -> Result<
         refund_count: value.refunds,
         orders: list
             .into_iter()
-            .map(|o| OrderView {
-                order_id: o.order_id,
-                product: o.product,
-                amount_minor: o.amount_minor,
-                currency: o.currency,
-                purchased_ms: o.purchased_ms,
-                refunded_ms: o.refunded_ms,
+            .map(|o| {
+                let refund = refunds::get(conn, &o.source, &o.order_id)?;
+                let (eligibility, eligibility_note) =
+                    refunds::judge(policy, o.purchased_ms, o.refunded_ms.is_some(), now_ms);
+                Ok(OrderView {
+                    refund_overdue: refund
+                        .as_ref()
+                        .is_some_and(|r| r.done_ms.is_none() && r.decided_ms < now_ms - refunds::DUE_WITHIN_MS),
+                    refund_decided_ms: refund.as_ref().map(|r| r.decided_ms),
+                    refund_done_ms: refund.and_then(|r| r.done_ms),
+                    eligibility,
+                    eligibility_note,
+                    source: o.source,
+                    order_id: o.order_id,
+                    product: o.product,
+                    amount_minor: o.amount_minor,
+                    currency: o.currency,
+                    purchased_ms: o.purchased_ms,
+                    refunded_ms: o.refunded_ms,
+                })
             })
-            .collect(),
+            .collect::<Result<_>>()?,
     })
 }
 
@@ -295,4 +311,31 @@ pub fn discover_settings(_: &mut Store, args: DiscoverArgs) -> Result<Option<Ser
 pub fn connect_mailbox(store: &mut Store, args: ConnectArgs) -> Result<SyncState> {
     crate::mail::connect::connect(store, &args)?;
     crate::sync::state::load(store.conn())
+}
+
+/// Refunds the order in full (fees included) and starts the refund clock.
+pub fn refund_order(store: &mut Store, args: RefundArgs) -> Result<CaseDetail> {
+    let now = store.now_ms();
+    store.write(|tx| {
+        cases::get(tx, &args.case_id)?;
+        edit::refund(tx, now, &args.source, &args.order_id, Some(&args.case_id))
+    })?;
+    case(store, CaseArgs { case_id: args.case_id })
+}
+
+/// The refund has been made at the payment provider: the clock stops.
+pub fn refund_done(store: &mut Store, args: RefundArgs) -> Result<CaseDetail> {
+    let now = store.now_ms();
+    store.write(|tx| edit::refund_done(tx, now, &args.source, &args.order_id))?;
+    case(store, CaseArgs { case_id: args.case_id })
+}
+
+pub fn refund_policy(store: &mut Store, _: Empty) -> Result<RefundPolicy> {
+    RefundPolicy::load(store.conn())
+}
+
+pub fn set_refund_policy(store: &mut Store, args: RefundPolicy) -> Result<RefundPolicy> {
+    let now = store.now_ms();
+    store.write(|tx| edit::set_refund_policy(tx, now, &args))?;
+    RefundPolicy::load(store.conn())
 }

@@ -68,4 +68,8 @@ commands! {
     set_ack_settings(AckSettings) -> AckSettings;
     discover_settings(DiscoverArgs) -> Option<ServerSettings>;
     connect_mailbox(ConnectArgs) -> SyncState;
+    refund_order(RefundArgs) -> CaseDetail;
+    refund_done(RefundArgs) -> CaseDetail;
+    refund_policy(Empty) -> RefundPolicy;
+    set_refund_policy(RefundPolicy) -> RefundPolicy;
 }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::commerce::refunds::{Eligibility, RefundPolicy};
 pub use crate::mail::ack::AckSettings;
 pub use crate::mail::connect::ConnectArgs;
 pub use crate::mail::providers::ServerSettings;
@@ -114,6 +115,8 @@ pub struct QueueCounts {
     /// New cases the owner has not reviewed yet.
     pub review: u32,
     pub snoozed: u32,
+    /// Refunds decided more than two days ago and not yet done at the payment provider.
+    pub refunds_overdue: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -197,6 +200,8 @@ pub struct MessageView {
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct OrderView {
+    /// `generic`, `stripe`, `gumroad`: with `order_id`, what a refund names.
+    pub source: String,
     pub order_id: String,
     pub product: String,
     #[ts(type = "number")]
@@ -206,6 +211,29 @@ pub struct OrderView {
     pub purchased_ms: i64,
     #[ts(type = "number | null")]
     pub refunded_ms: Option<i64>,
+    /// Whether it qualifies for a refund today, and the sentence that says so
+    /// ("day 92 of 90: inside the grace period — refund").
+    pub eligibility: Eligibility,
+    pub eligibility_note: String,
+    /// When we decided to refund it (the refund clock), and when it was done at the provider.
+    #[ts(type = "number | null")]
+    pub refund_decided_ms: Option<i64>,
+    #[ts(type = "number | null")]
+    pub refund_done_ms: Option<i64>,
+    /// Decided more than two days ago and still not done.
+    pub refund_overdue: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RefundArgs {
+    pub case_id: String,
+    #[serde(default = "generic_source")]
+    pub source: String,
+    pub order_id: String,
+}
+
+fn generic_source() -> String {
+    "generic".into()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -81,6 +81,23 @@ enum Command {
         #[arg(long)]
         body_file: Option<PathBuf>,
     },
+    /// Refund an order in full (fees included) and start the refund clock; with --done, record
+    /// that it was refunded at the payment provider.
+    Refund {
+        order_id: String,
+        /// The case it is about (shown with the refund).
+        #[arg(long)]
+        case: Option<String>,
+        #[arg(long, default_value = "generic")]
+        source: String,
+        #[arg(long)]
+        done: bool,
+    },
+    /// Files for other tools.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
     /// Say who works on this machine: the owner or an assistant (without an argument: show it).
     Role {
         #[arg(value_parser = ["owner", "assistant"])]
@@ -125,6 +142,15 @@ enum Command {
         /// The built UI (defaults to ui/dist of this checkout, or KINDLY_UI_DIR).
         #[arg(long)]
         ui_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportWhat {
+    /// Everyone refunded: a suppression list for the mailer (email,name,refunded_at).
+    DoNotPromote {
+        #[arg(long)]
+        csv: PathBuf,
     },
 }
 
@@ -319,6 +345,39 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 println!("Acknowledgements are off. `kindly ack --on --body-file F` switches them on.");
             }
+        }
+        Command::Refund { order_id, case, source, done } => {
+            let mut store = open_store(db)?;
+            let now = store.now_ms();
+            store.write(|tx| {
+                if done {
+                    kindly_core::sync::edit::refund_done(tx, now, &source, &order_id)
+                } else {
+                    kindly_core::sync::edit::refund(tx, now, &source, &order_id, case.as_deref())
+                }
+            })?;
+            if done {
+                println!("Refund of order {order_id} recorded as done.");
+            } else {
+                println!(
+                    "Order {order_id} refunded in full; the customer is on the do-not-promote list. \
+                     Mark it done (`kindly refund {order_id} --done`) once the payment provider has paid it back."
+                );
+            }
+        }
+        Command::Export { what: ExportWhat::DoNotPromote { csv } } => {
+            let store = open_store(db)?;
+            let list = kindly_core::commerce::refunds::do_not_promote(store.conn())?;
+            let mut out =
+                csv::Writer::from_path(&csv).map_err(|e| Error::Invalid(format!("{}: {e}", csv.display())))?;
+            let io = |e: csv::Error| Error::Invalid(format!("{}: {e}", csv.display()));
+            out.write_record(["email", "name", "refunded_at"]).map_err(io)?;
+            for p in &list {
+                out.write_record([p.email.as_str(), p.name.as_str(), &kindly_core::time::to_rfc3339(p.refunded_ms)])
+                    .map_err(io)?;
+            }
+            out.flush().map_err(|e| Error::io(&csv, e))?;
+            println!("{} customers on the do-not-promote list written to {}.", list.len(), csv.display());
         }
         Command::Role { role, name } => {
             let mut store = open_store(db)?;

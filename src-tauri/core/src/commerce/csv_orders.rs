@@ -130,6 +130,8 @@ pub fn import_orders_csv(store: &mut Store, input: impl Read) -> Result<OrdersSu
         for customer in changed_customers {
             triage::retriage_customer(tx, customer, thresholds)?;
         }
+        // Refunds decided on the other replica may have waited for these orders.
+        crate::sync::ops::apply_pending(tx)?;
         Ok(summary)
     })
 }

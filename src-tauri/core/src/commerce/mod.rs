@@ -3,5 +3,6 @@
 
 pub mod csv_orders;
 pub mod money;
+pub mod refunds;
 
 pub use csv_orders::{OrdersSummary, RowError, import_orders_csv};

@@ -14,6 +14,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0006_snooze.sql"),
     include_str!("migrations/0007_ack.sql"),
     include_str!("migrations/0008_keychain.sql"),
+    include_str!("migrations/0009_refunds.sql"),
 ];
 
 pub fn latest() -> i64 {

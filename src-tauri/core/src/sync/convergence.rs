@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 
-use super::ops::{self, Effects, Origin};
+use super::ops;
 use super::{Role, edit, replica};
 use crate::store::Store;
 use crate::triage::{Lane, TriageSettings};
@@ -60,6 +60,8 @@ enum Action {
     Review(usize, Lane),
     Settings(i64),
     Snooze(usize, Option<i64>),
+    /// Refund the n-th order of the store (or mark that refund done).
+    Refund(usize, bool),
 }
 
 fn lane() -> impl Strategy<Value = Lane> {
@@ -80,6 +82,7 @@ fn action() -> impl Strategy<Value = Action> {
         (case, lane()).prop_map(|(c, l)| Action::Review(c, l)),
         (100i64..900).prop_map(|v| Action::Settings(v * 100)),
         (0..6usize, proptest::option::of(1i64..100)).prop_map(|(c, h)| Action::Snooze(c, h)),
+        (0..3usize, any::<bool>()).prop_map(|(o, done)| Action::Refund(o, done)),
     ]
 }
 
@@ -117,6 +120,22 @@ fn act(store: &mut Store, ids: &[String], skew_min: i64, action: &Action) {
         Action::Note(c, private) => edit::add_note(tx, now, &ids[*c], &format!("note at {now}"), *private).map(drop),
         Action::Correct(c, w, on) => edit::correct(tx, now, &ids[*c], w, *on),
         Action::Review(c, l) => edit::review(tx, now, &ids[*c], *l),
+        Action::Refund(n, done) => {
+            let (source, order_id): (String, String) = tx.query_row(
+                "SELECT source, order_id FROM orders ORDER BY source, order_id LIMIT 1 OFFSET ?1",
+                [*n as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if *done {
+                // Marking done before the refund arrived here is refused: nothing recorded.
+                match edit::refund_done(tx, now, &source, &order_id) {
+                    Err(crate::Error::BadArgs(_)) => Ok(()),
+                    other => other,
+                }
+            } else {
+                edit::refund(tx, now, &source, &order_id, None)
+            }
+        }
         Action::Snooze(c, hours) => edit::snooze(tx, now, &ids[*c], hours.map(|h| now + h * 3_600_000)),
         Action::Settings(v) => {
             let settings = TriageSettings { valuable_lifetime_minor: *v, ..TriageSettings::default() };
@@ -137,14 +156,7 @@ fn shareable(store: &Store) -> Vec<ops::Op> {
 }
 
 fn deliver(to: &mut Store, batch: &[ops::Op]) {
-    to.write(|tx| {
-        let mut fx = Effects::default();
-        for op in batch {
-            ops::apply(tx, op, Origin::Remote, &mut fx)?;
-        }
-        fx.finish(tx)
-    })
-    .unwrap();
+    to.write(|tx| ops::apply_remote(tx, batch)).unwrap();
 }
 
 /// Everything a person sees of the cases and their shared notes.
@@ -162,6 +174,8 @@ fn state(store: &Store) -> String {
             6,
         ),
         ("SELECT value FROM settings WHERE key = 'triage.settings'", 1),
+        ("SELECT source, order_id, amount_minor, decided_ms, done_ms FROM refunds ORDER BY 1, 2", 5),
+        ("SELECT source, order_id, refunded_ms FROM orders ORDER BY 1, 2", 3),
     ] {
         let mut stmt = conn.prepare(sql).unwrap();
         let mut rows = stmt.query([]).unwrap();

@@ -108,6 +108,37 @@ pub fn set_ack_settings(conn: &Connection, now_ms: i64, ack: &crate::mail::ack::
     ops::record(conn, now_ms, fields::SETTINGS, AckSettings::KEY, "value", value, false).map(drop)
 }
 
+/// Decides to refund an order in full; the refund clock starts now.
+pub fn refund(conn: &Connection, now_ms: i64, source: &str, order_id: &str, case_id: Option<&str>) -> Result<()> {
+    let value =
+        fields::RefundValue { source: source.into(), order_id: order_id.into(), case_id: case_id.map(Into::into) };
+    let value = serde_json::to_value(&value).map_err(|e| Error::Invalid(e.to_string()))?;
+    ops::record(conn, now_ms, fields::ORDER, &format!("{source}:{order_id}"), "refund", value, false)
+        .map_err(|_| Error::BadArgs(format!("no order {order_id} from {source} in this store")))
+        .map(drop)
+}
+
+/// The refund has been made at the payment provider.
+pub fn refund_done(conn: &Connection, now_ms: i64, source: &str, order_id: &str) -> Result<()> {
+    if crate::commerce::refunds::get(conn, source, order_id)?.is_none() {
+        return Err(Error::BadArgs(format!("order {order_id} has no refund to mark done: refund it first")));
+    }
+    let value = fields::RefundValue { source: source.into(), order_id: order_id.into(), case_id: None };
+    let value = serde_json::to_value(&value).map_err(|e| Error::Invalid(e.to_string()))?;
+    ops::record(conn, now_ms, fields::ORDER, &format!("{source}:{order_id}"), "refund_done", value, false).map(drop)
+}
+
+pub fn set_refund_policy(
+    conn: &Connection,
+    now_ms: i64,
+    policy: &crate::commerce::refunds::RefundPolicy,
+) -> Result<()> {
+    policy.validate()?;
+    let value = serde_json::to_value(policy).map_err(|e| Error::Invalid(e.to_string()))?;
+    ops::record(conn, now_ms, fields::SETTINGS, crate::commerce::refunds::RefundPolicy::KEY, "value", value, false)
+        .map(drop)
+}
+
 /// How long "Dana is replying" lasts without a renewal: the composer renews it while open.
 pub const REPLYING_FOR_MS: i64 = 2 * 60_000;
 

@@ -15,6 +15,17 @@ pub const CASE: &str = "case";
 pub const NOTE: &str = "note";
 pub const SETTINGS: &str = "settings";
 pub const REPLICA: &str = "replica";
+/// An order (entity id `source:order_id`); fields `refund` and `refund_done`.
+pub const ORDER: &str = "order";
+
+/// A refund decision or its completion at the payment provider.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefundValue {
+    pub source: String,
+    pub order_id: String,
+    #[serde(default)]
+    pub case_id: Option<String>,
+}
 
 /// Case fields.
 pub const LANE: &str = "lane";
@@ -51,7 +62,8 @@ pub struct Presence {
 }
 
 /// Settings both replicas share; anything else stays local.
-const SHARED_SETTINGS: &[&str] = &[TriageSettings::KEY, crate::mail::ack::AckSettings::KEY];
+const SHARED_SETTINGS: &[&str] =
+    &[TriageSettings::KEY, crate::mail::ack::AckSettings::KEY, crate::commerce::refunds::RefundPolicy::KEY];
 
 /// Applies `op` at its clock's physical time `at_ms`. Returns false when it must wait for its case.
 pub fn apply(conn: &Connection, op: &Op, at_ms: i64, fx: &mut Effects) -> Result<bool> {
@@ -87,6 +99,26 @@ pub fn apply(conn: &Connection, op: &Op, at_ms: i64, fx: &mut Effects) -> Result
         SETTINGS if SHARED_SETTINGS.contains(&op.entity_id.as_str()) && wins(conn, op)? => {
             settings::set(conn, &op.entity_id, &op.value.to_string())?;
             fx.retriage_all |= op.entity_id == TriageSettings::KEY;
+        }
+        ORDER => {
+            use crate::commerce::refunds;
+            let Ok(r) = serde_json::from_value::<RefundValue>(op.value.clone()) else { return Ok(true) };
+            let applied = match op.field.as_str() {
+                "refund" => refunds::decide(conn, &r.source, &r.order_id, r.case_id.as_deref(), at_ms)?,
+                "refund_done" => refunds::mark_done(conn, &r.source, &r.order_id, at_ms)?,
+                _ => true,
+            };
+            if !applied {
+                return Ok(false); // the order has not been imported here yet
+            }
+            // Value and refund ratio changed: the customer's cases are triaged again.
+            let customer: Option<i64> = conn
+                .prepare_cached("SELECT customer_id FROM orders WHERE source = ?1 AND order_id = ?2")?
+                .query_row(params![r.source, r.order_id], |row| row.get(0))
+                .optional()?;
+            if let Some(customer) = customer {
+                fx.retriage.extend(cases::ids_for_customer(conn, customer)?);
+            }
         }
         REPLICA => {
             if wins(conn, op)?

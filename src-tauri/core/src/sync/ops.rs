@@ -125,7 +125,24 @@ pub fn apply(conn: &Connection, op: &Op, origin: Origin, fx: &mut Effects) -> Re
     Ok(applied)
 }
 
-/// Applies the ops that were waiting for their case, oldest clock first. Call after mail arrives.
+/// Applies ops read from another replica, then whatever was waiting on them (a refund marked
+/// done before the refund itself arrived). Returns how many were new here.
+pub fn apply_remote(conn: &Connection, batch: &[Op]) -> Result<usize> {
+    let mut fx = Effects::default();
+    let mut new = 0;
+    for op in batch {
+        if get(conn, &op.op_id)?.is_none() {
+            new += 1;
+            apply(conn, op, Origin::Remote, &mut fx)?;
+        }
+    }
+    fx.finish(conn)?;
+    apply_pending(conn)?;
+    Ok(new)
+}
+
+/// Applies the ops that were waiting for their case (or order, or another op), oldest clock
+/// first. Call after mail, orders or other replicas' ops arrive.
 pub fn apply_pending(conn: &Connection) -> Result<usize> {
     let waiting = select(conn, "WHERE applied = 0 ORDER BY hlc", [])?;
     let mut fx = Effects::default();

@@ -12,7 +12,7 @@ use base64::Engine as _;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
-use super::ops::{self, Effects, Op, Origin};
+use super::ops::{self, Op};
 use super::replica;
 use crate::error::{Error, Result};
 use crate::mail::imap::Session;
@@ -140,18 +140,11 @@ async fn pull(
         cursor.last_uid = to;
         let next = *cursor;
         report.received += store.write(|tx| {
-            let mut fx = Effects::default();
             let mut received = 0;
             for batch in &batches {
                 replica::remember_peer(tx, &batch.replica, &batch.role, &batch.name, now_ms())?;
-                for op in &batch.ops {
-                    if ops::get(tx, &op.op_id)?.is_none() {
-                        received += 1;
-                        ops::apply(tx, op, Origin::Remote, &mut fx)?;
-                    }
-                }
+                received += ops::apply_remote(tx, &batch.ops)?;
             }
-            fx.finish(tx)?;
             // The cursor moves with the ops it covers: both or neither.
             accounts::set_cursor(tx, account.id, FOLDER, next, now_ms())?;
             Ok(received)
