@@ -11,6 +11,7 @@ APT_PACKAGES=(
   chromium                                                                     # the Playwright specs
   dovecot-imapd openssl procps                                                 # the mailbox tests: IMAP server, test CA, pkill
   libdbus-1-dev dbus-daemon gnome-keyring                                      # the OS keychain (Secret Service) and its test
+  sqlite3                                                                      # the refunds spec backdates a refund clock
 )
 
 missing=()

@@ -43,6 +43,7 @@ describe('moveInCounts', () => {
     all: 33,
     review: 5,
     snoozed: 0,
+    refunds_overdue: 0,
   };
   it('leaves a case a person assigned with that person', () => {
     const owner = { assignee: 'owner' as const, manual: true };
