@@ -47,8 +47,16 @@ fn first_sync_then_incremental_fetch_without_touching_seen() {
     }
     let second = sync(&db);
     assert!(second.contains("Read 5 messages: 5 imported"), "only the new ones are fetched: {second}");
+    assert!(!second.contains("Unchanged since the last pass: INBOX"), "{second}");
     let third = sync(&db);
     assert!(third.contains("Read 0 messages"), "{third}");
+    // CONDSTORE: HIGHESTMODSEQ has not moved, so the folders are not even opened.
+    assert!(third.contains("Unchanged since the last pass: INBOX, Sent."), "{third}");
+    // A flag set elsewhere moves HIGHESTMODSEQ: INBOX is looked at again (and nothing is doubled).
+    imap.command("SELECT \"INBOX\"");
+    imap.command("UID STORE 1 +FLAGS (\\Flagged)");
+    let fourth = sync(&db);
+    assert!(fourth.contains("Read 0 messages") && fourth.contains("Unchanged since the last pass: Sent."), "{fourth}");
     assert_eq!(message_count(&db), 2_005);
 
     let flags = imap.flags("INBOX");

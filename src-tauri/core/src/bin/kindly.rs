@@ -609,6 +609,9 @@ fn sync_pass(runtime: &tokio::runtime::Runtime, store: &mut Store) -> Result<()>
 
 fn report_pass(store: &Store, report: &kindly_core::mail::imap::SyncReport) -> Result<()> {
     report_import(&report.mail);
+    if !report.unchanged.is_empty() {
+        println!("Unchanged since the last pass: {}.", report.unchanged.join(", "));
+    }
     let o = &report.ops;
     if o.received + o.pushed > 0 || o.rebuilt || o.compacted || o.unreadable > 0 {
         println!("Case changes: {} received, {} sent to the other replicas.", o.received, o.pushed);

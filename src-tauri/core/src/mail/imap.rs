@@ -83,8 +83,41 @@ async fn greeting<T: Stream>(client: &mut async_imap::Client<T>) -> Result<()> {
     Ok(())
 }
 
-/// Fetches what is new in `folder` and imports it. Returns the import summary.
+/// Fetches what is new in `folder` and imports it. Returns the import summary, or `None` when a
+/// CONDSTORE server says nothing changed since the last pass (then the folder is not even opened).
 pub async fn ingest_folder(
+    store: &mut Store,
+    session: &mut Session,
+    account: &Account,
+    folder: &str,
+    condstore: bool,
+    progress: &mut dyn FnMut(u32, u32),
+) -> Result<Option<ImportSummary>> {
+    // STATUS before anything is read: a change after it raises HIGHESTMODSEQ past what we store.
+    let status = match condstore {
+        true => Some(
+            session
+                .status(folder, "(UIDNEXT UIDVALIDITY HIGHESTMODSEQ)")
+                .await
+                .map_err(|e| imap_error(&format!("cannot look at {folder}"), e))?,
+        ),
+        false => None,
+    };
+    if let Some(status) = &status
+        && let (Some(known), Some(modseq)) =
+            (accounts::cursor(store.conn(), account.id, folder)?, status.highest_modseq)
+        && status.uid_validity == Some(known.uid_validity)
+        && status.uid_next.is_some_and(|next| next.saturating_sub(1) <= known.last_uid)
+        && accounts::modseq(store.conn(), account.id, folder)? == Some(modseq)
+    {
+        return Ok(None);
+    }
+    let summary = fetch_new(store, session, account, folder, progress).await?;
+    store.write(|tx| accounts::set_modseq(tx, account.id, folder, status.and_then(|s| s.highest_modseq)))?;
+    Ok(Some(summary))
+}
+
+async fn fetch_new(
     store: &mut Store,
     session: &mut Session,
     account: &Account,
@@ -144,6 +177,8 @@ pub struct SyncReport {
     pub ops: crate::sync::transport::OpsReport,
     /// Acknowledgements queued for new cases in this pass.
     pub acks_queued: usize,
+    /// Folders a CONDSTORE server said had not changed: not opened at all.
+    pub unchanged: Vec<String>,
 }
 
 /// One pass over the support mailbox: fetch INBOX and our sent mail (so replies join their cases),
@@ -177,11 +212,18 @@ async fn sync_pass(store: &mut Store, progress: &mut dyn FnMut(&str, u32, u32)) 
             "Sent".to_string()
         }
     };
+    let condstore =
+        session.capabilities().await.map_err(|e| imap_error("reading capabilities", e))?.has_str("CONDSTORE");
     let mut report = SyncReport::default();
     for folder in ["INBOX", sent.as_str()] {
-        let s = ingest_folder(store, &mut session, &account, folder, &mut |done, goal| progress(folder, done, goal))
-            .await?;
-        report.mail.absorb(s);
+        let s = ingest_folder(store, &mut session, &account, folder, condstore, &mut |done, goal| {
+            progress(folder, done, goal)
+        })
+        .await?;
+        match s {
+            Some(s) => report.mail.absorb(s),
+            None => report.unchanged.push(folder.to_string()),
+        }
     }
     // Case state that waited for this mail can land now; then what the others did, then ours.
     store.write(|tx| crate::sync::ops::apply_pending(tx).map(drop))?;
@@ -189,9 +231,11 @@ async fn sync_pass(store: &mut Store, progress: &mut dyn FnMut(&str, u32, u32)) 
     report.acks_queued = store.write(|tx| super::ack::queue_due(tx, now_ms()))?;
     report.sent = super::smtp::send_due(store, &mut session, &account, &password, &sent).await?;
     if report.sent.sent > 0 {
-        let s =
-            ingest_folder(store, &mut session, &account, &sent, &mut |done, goal| progress(&sent, done, goal)).await?;
-        report.mail.absorb(s);
+        let s = ingest_folder(store, &mut session, &account, &sent, condstore, &mut |done, goal| {
+            progress(&sent, done, goal)
+        })
+        .await?;
+        report.mail.absorb(s.unwrap_or_default());
     }
     let _ = session.logout().await;
     Ok(report)

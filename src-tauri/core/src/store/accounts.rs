@@ -84,6 +84,22 @@ pub fn cursor(conn: &Connection, account_id: i64, folder: &str) -> Result<Option
         .optional()?)
 }
 
+/// The folder's HIGHESTMODSEQ when it was last read in full (CONDSTORE servers).
+pub fn modseq(conn: &Connection, account_id: i64, folder: &str) -> Result<Option<u64>> {
+    Ok(conn
+        .prepare_cached("SELECT highest_modseq FROM folders WHERE account_id = ?1 AND name = ?2")?
+        .query_row(params![account_id, folder], |r| r.get::<_, Option<i64>>(0))
+        .optional()?
+        .flatten()
+        .map(|m| m as u64))
+}
+
+pub fn set_modseq(conn: &Connection, account_id: i64, folder: &str, modseq: Option<u64>) -> Result<()> {
+    conn.prepare_cached("UPDATE folders SET highest_modseq = ?3 WHERE account_id = ?1 AND name = ?2")?
+        .execute(params![account_id, folder, modseq.map(|m| m as i64)])?;
+    Ok(())
+}
+
 pub fn set_cursor(conn: &Connection, account_id: i64, folder: &str, c: Cursor, now_ms: i64) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO folders (account_id, name, uid_validity, last_uid, synced_ms) VALUES (?1, ?2, ?3, ?4, ?5)
