@@ -211,6 +211,23 @@ protocol imap {{
         assert!(out.status.success(), "account add: {}", String::from_utf8_lossy(&out.stderr));
     }
 
+    /// This server's mailbox as Kindly stores it (plain IMAP, SMTP on `smtp_port`), with the
+    /// password read from PASSWORD_VAR: for tests and benchmarks that use kindly-core directly.
+    pub fn account(&self, smtp_port: u16) -> kindly_core::store::accounts::Account {
+        kindly_core::store::accounts::Account {
+            id: 0,
+            email: USER.into(),
+            imap_host: "127.0.0.1".into(),
+            imap_port: self.port,
+            smtp_host: "127.0.0.1".into(),
+            smtp_port,
+            username: USER.into(),
+            security: "none".into(),
+            password_env: Some(PASSWORD_VAR.into()),
+            keychain_entry: None,
+        }
+    }
+
     /// An IMAP session for seeding and inspecting the mailbox.
     pub fn client(&self) -> RawImap {
         RawImap::login(self.port)

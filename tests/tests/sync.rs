@@ -6,9 +6,9 @@ use std::sync::Once;
 
 use kindly_core::Store;
 use kindly_core::api::{self, CaseDetail};
-use kindly_core::store::accounts::{self, Account};
+use kindly_core::store::accounts;
 use kindly_core::sync::{Role, replica};
-use kindly_tests::dovecot::{Dovecot, PASSWORD, PASSWORD_VAR, SmtpSink, USER, kindly_mail};
+use kindly_tests::dovecot::{Dovecot, PASSWORD, PASSWORD_VAR, SmtpSink, kindly_mail};
 use kindly_tests::synth;
 
 /// The replicas read the mailbox password from PASSWORD_VAR, as `--password-env` would have them.
@@ -27,18 +27,7 @@ impl Replica {
     fn new(dir: &Path, dovecot: &Dovecot, smtp_port: u16, name: &str, role: Role) -> Replica {
         password_in_env();
         let mut store = Store::open(dir.join(format!("{name}.db"))).unwrap();
-        let account = Account {
-            id: 0,
-            email: USER.into(),
-            imap_host: "127.0.0.1".into(),
-            imap_port: dovecot.port,
-            smtp_host: "127.0.0.1".into(),
-            smtp_port,
-            username: USER.into(),
-            security: "none".into(),
-            password_env: Some(PASSWORD_VAR.into()),
-            keychain_entry: None,
-        };
+        let account = dovecot.account(smtp_port);
         store
             .write(|tx| {
                 accounts::upsert(tx, &account, 0)?;

@@ -8,24 +8,13 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use kindly_core::Store;
-use kindly_core::store::accounts::{self, Account};
+use kindly_core::store::accounts;
 use kindly_core::sync::{Role, edit, replica};
 use kindly_tests::dovecot::{Dovecot, PASSWORD, PASSWORD_VAR, USER};
 
-fn open(dir: &Path, name: &str, port: u16, role: Role) -> anyhow::Result<Store> {
+fn open(dir: &Path, name: &str, dovecot: &Dovecot, role: Role) -> anyhow::Result<Store> {
     let mut store = Store::open(dir.join(format!("{name}.db")))?;
-    let account = Account {
-        id: 0,
-        email: USER.into(),
-        imap_host: "127.0.0.1".into(),
-        imap_port: port,
-        smtp_host: "127.0.0.1".into(),
-        smtp_port: 2525,
-        username: USER.into(),
-        security: "none".into(),
-        password_env: Some(PASSWORD_VAR.into()),
-        keychain_entry: None,
-    };
+    let account = dovecot.account(2525);
     store.write(|tx| {
         accounts::upsert(tx, &account, 0)?;
         replica::set_role(tx, role, Some(name))
@@ -57,9 +46,9 @@ fn main() -> anyhow::Result<()> {
     }
     let dir = tempfile::tempdir()?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let mut a = open(dir.path(), "alice", dovecot.port, Role::Owner)?;
-    let mut b = open(dir.path(), "bob", dovecot.port, Role::Assistant)?;
-    let mut c = open(dir.path(), "carol", dovecot.port, Role::Assistant)?;
+    let mut a = open(dir.path(), "alice", &dovecot, Role::Owner)?;
+    let mut b = open(dir.path(), "bob", &dovecot, Role::Assistant)?;
+    let mut c = open(dir.path(), "carol", &dovecot, Role::Assistant)?;
     for s in [&mut a, &mut b, &mut c] {
         sync(&runtime, s)?;
     }
