@@ -2,32 +2,18 @@
 // handing back, closing with `e`, and the composer on the demo inbox (no mailbox to send from).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { eventually, screenshot, useApp } from './harness.mjs';
+import { caseRowIds, eventually, openRow, queueCount, screenshot, showQueue, useApp } from './harness.mjs';
 
-const count = async (page, q) => Number(await page.innerText(`[data-testid=queue-${q}] [data-testid=count]`));
-const rowIds = (page) =>
-  page.locator('[data-testid=case-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-case-id')));
 const openCaseId = (page) => page.getAttribute('[data-testid=case-view]', 'data-case-id', { timeout: 5000 });
 const focused = (page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
 const blur = (page) => page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement)?.blur());
 
 describe('working a case', () => {
   const ctx = useApp('case-work');
-  const cliQueue = async (q) => JSON.parse(await ctx.server.cli(['queue', q, '--json']));
-  const cliCase = async (id) => JSON.parse(await ctx.server.cli(['case', id, '--json']));
+  const cliQueue = (q) => ctx.server.json(['queue', q]);
+  const cliCase = (id) => ctx.server.json(['case', id]);
 
-  /** Go to a queue and wait until the list is the CLI's. */
-  async function showQueue(page, q) {
-    await page.click(`[data-testid=queue-${q}]`);
-    const want = JSON.stringify((await cliQueue(q)).map((i) => i.case_id));
-    await eventually(async () => JSON.stringify(await rowIds(page)) === want, { message: `the ${q} list` });
-    return JSON.parse(want);
-  }
 
-  async function openRow(page, id) {
-    await page.click(`[data-testid=case-row][data-case-id="${id}"]`);
-    await page.locator(`[data-testid=case-view][data-case-id="${id}"]`).waitFor();
-  }
 
   it('says in the sidebar that the demo inbox is not connected, and who works here', async () => {
     const { page } = ctx.app;
@@ -41,7 +27,7 @@ describe('working a case', () => {
 
   it('adds a note with its author and time, and it is still there after a reload', async () => {
     const { page } = ctx.app;
-    const id = (await rowIds(page))[0];
+    const id = (await caseRowIds(page))[0];
     await openRow(page, id);
     await blur(page);
     await page.keyboard.press('n');
@@ -94,21 +80,21 @@ describe('working a case', () => {
 
   it('hands a case back to the assistant with a note, and claims it back', async () => {
     const { page } = ctx.app;
-    const id = (await showQueue(page, 'owner'))[1];
+    const id = (await showQueue(ctx.server, page, 'owner'))[1];
     await openRow(page, id);
     assert.match(await page.innerText('[data-testid=assignee]'), /^Owner's case$/);
-    const owner = await count(page, 'owner');
-    const assistant = await count(page, 'assistant');
+    const owner = await queueCount(page, 'owner');
+    const assistant = await queueCount(page, 'assistant');
 
     await page.click('[data-testid=assign-hand-back]');
     await page.locator('[data-testid=assign-panel]').waitFor();
     await page.fill('[data-testid=assign-note]', 'Send the replacement key and a 20% code.');
     await page.click('[data-testid=assign-confirm]');
 
-    await eventually(async () => !(await rowIds(page)).includes(id), { message: 'the case to leave the owner list' });
-    await eventually(async () => (await count(page, 'assistant')) === assistant + 1, { message: 'assistant count +1' });
-    assert.equal(await count(page, 'owner'), owner - 1);
-    assert.equal(await count(page, 'owner'), (await cliQueue('owner')).length);
+    await eventually(async () => !(await caseRowIds(page)).includes(id), { message: 'the case to leave the owner list' });
+    await eventually(async () => (await queueCount(page, 'assistant')) === assistant + 1, { message: 'assistant count +1' });
+    assert.equal(await queueCount(page, 'owner'), owner - 1);
+    assert.equal(await queueCount(page, 'owner'), (await cliQueue('owner')).length);
     let stored = await cliCase(id);
     assert.equal(stored.assignee, 'assistant');
     assert.equal(stored.assignee_manual, true);
@@ -117,14 +103,14 @@ describe('working a case', () => {
     assert.ok((await cliQueue('assistant')).some((i) => i.case_id === id));
 
     // In the assistant queue, the owner can claim it back (a).
-    assert.ok((await showQueue(page, 'assistant')).includes(id));
+    assert.ok((await showQueue(ctx.server, page, 'assistant')).includes(id));
     await openRow(page, id);
     assert.match(await page.innerText('[data-testid=assignee]'), /Assistant's case \(claimed\)/);
     await blur(page);
     await page.keyboard.press('a');
-    await eventually(async () => !(await rowIds(page)).includes(id), { message: 'the case to leave the assistant list' });
-    await eventually(async () => (await count(page, 'owner')) === owner, { message: 'owner count back' });
-    assert.equal(await count(page, 'assistant'), assistant);
+    await eventually(async () => !(await caseRowIds(page)).includes(id), { message: 'the case to leave the assistant list' });
+    await eventually(async () => (await queueCount(page, 'owner')) === owner, { message: 'owner count back' });
+    assert.equal(await queueCount(page, 'assistant'), assistant);
     stored = await cliCase(id);
     assert.equal(stored.assignee, 'owner');
     // Claiming keeps the case open to work on.
@@ -134,16 +120,16 @@ describe('working a case', () => {
 
   it('e closes the open case: it leaves the open queue and the next case opens', async () => {
     const { page } = ctx.app;
-    const ids = await showQueue(page, 'owner');
+    const ids = await showQueue(ctx.server, page, 'owner');
     await openRow(page, ids[0]);
-    const owner = await count(page, 'owner');
-    const done = await count(page, 'done');
+    const owner = await queueCount(page, 'owner');
+    const done = await queueCount(page, 'done');
     await blur(page);
     await page.keyboard.press('e');
 
-    await eventually(async () => !(await rowIds(page)).includes(ids[0]), { message: 'the closed case to leave the list' });
-    await eventually(async () => (await count(page, 'owner')) === owner - 1, { message: 'owner count -1' });
-    assert.equal(await count(page, 'done'), done + 1);
+    await eventually(async () => !(await caseRowIds(page)).includes(ids[0]), { message: 'the closed case to leave the list' });
+    await eventually(async () => (await queueCount(page, 'owner')) === owner - 1, { message: 'owner count -1' });
+    assert.equal(await queueCount(page, 'done'), done + 1);
     assert.equal((await cliCase(ids[0])).status, 'closed');
     assert.ok(!(await cliQueue('owner')).some((i) => i.case_id === ids[0]));
     await page.locator(`[data-testid=case-view][data-case-id="${ids[1]}"]`).waitFor();
@@ -151,7 +137,7 @@ describe('working a case', () => {
     // Waiting on customer, then reopen from the Waiting queue.
     await page.click('[data-testid=status-waiting]');
     await eventually(async () => (await cliCase(ids[1])).status === 'waiting', { message: 'the case to wait' });
-    assert.ok((await showQueue(page, 'waiting')).includes(ids[1]));
+    assert.ok((await showQueue(ctx.server, page, 'waiting')).includes(ids[1]));
     await openRow(page, ids[1]);
     await page.click('[data-testid=status-open]');
     await eventually(async () => (await cliCase(ids[1])).status === 'open', { message: 'the case to reopen' });
@@ -159,7 +145,7 @@ describe('working a case', () => {
 
   it('r opens the composer; on the demo, Send says to connect a mailbox and keeps the draft', async () => {
     const { page, requests } = ctx.app;
-    const id = (await showQueue(page, 'owner'))[0];
+    const id = (await showQueue(ctx.server, page, 'owner'))[0];
     await openRow(page, id);
     await blur(page);
     await page.keyboard.press('r');

@@ -3,16 +3,13 @@
 // no private notes, escalation to the owner with a note.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { eventually, screenshot, useApp } from './harness.mjs';
+import { caseRowIds, eventually, queueCount, screenshot, useApp } from './harness.mjs';
 
-const count = async (page, q) => Number(await page.innerText(`[data-testid=queue-${q}] [data-testid=count]`));
-const rowIds = (page) =>
-  page.locator('[data-testid=case-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-case-id')));
 
 describe('first run', () => {
   const ctx = useApp('first-run', { role: null });
-  const cliQueue = async (q) => JSON.parse(await ctx.server.cli(['queue', q, '--json']));
-  const cliCase = async (id) => JSON.parse(await ctx.server.cli(['case', id, '--json']));
+  const cliQueue = (q) => ctx.server.json(['queue', q]);
+  const cliCase = (id) => ctx.server.json(['case', id]);
 
   it('asks who works on this machine before anything else', async () => {
     const { page } = ctx.app;
@@ -44,7 +41,7 @@ describe('first run', () => {
     );
     const assistant = await cliQueue('assistant');
     assert.ok(assistant.length > 0, 'the demo inbox has assistant cases');
-    await eventually(async () => JSON.stringify(await rowIds(page)) === JSON.stringify(assistant.map((i) => i.case_id)), {
+    await eventually(async () => JSON.stringify(await caseRowIds(page)) === JSON.stringify(assistant.map((i) => i.case_id)), {
       message: 'the list to show the CLI’s assistant queue',
     });
     assert.match(await ctx.server.cli(['role']), /assistant's \(Dana\)/);
@@ -64,7 +61,7 @@ describe('first run', () => {
 
   it('an assistant writes shared notes only, and escalates to the owner with a note', async () => {
     const { page } = ctx.app;
-    const ids = await rowIds(page);
+    const ids = await caseRowIds(page);
     const target = ids[0];
     await page.locator(`[data-testid=case-view][data-case-id="${target}"]`).waitFor();
     const view = page.locator('[data-testid=case-view]');
@@ -73,8 +70,8 @@ describe('first run', () => {
     assert.equal(await view.locator('[data-testid=note-private]').count(), 0, 'no private notes for an assistant');
     assert.equal(await view.locator('[data-testid=assign-claim]').count(), 0);
 
-    const ownerBefore = await count(page, 'owner');
-    const assistantBefore = await count(page, 'assistant');
+    const ownerBefore = await queueCount(page, 'owner');
+    const assistantBefore = await queueCount(page, 'assistant');
     // a: escalate, with the note box open and focused.
     await page.keyboard.press('a');
     await page.locator('[data-testid=assign-panel]').waitFor();
@@ -83,9 +80,9 @@ describe('first run', () => {
     await screenshot(page, 'first-run-escalate');
     await page.click('[data-testid=assign-confirm]');
 
-    await eventually(async () => !(await rowIds(page)).includes(target), { message: 'the case to leave the assistant list' });
-    await eventually(async () => (await count(page, 'owner')) === ownerBefore + 1, { message: 'the owner count to grow' });
-    assert.equal(await count(page, 'assistant'), assistantBefore - 1);
+    await eventually(async () => !(await caseRowIds(page)).includes(target), { message: 'the case to leave the assistant list' });
+    await eventually(async () => (await queueCount(page, 'owner')) === ownerBefore + 1, { message: 'the owner count to grow' });
+    assert.equal(await queueCount(page, 'assistant'), assistantBefore - 1);
     const stored = await cliCase(target);
     assert.equal(stored.assignee, 'owner');
     assert.equal(stored.assignee_manual, true);

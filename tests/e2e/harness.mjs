@@ -140,6 +140,8 @@ export async function startKindly({ importHostile = true, startTimeoutMs = 30_00
     db,
     dir,
     cli: (args) => kindly(db, args),
+    /** The CLI's `--json` answer, parsed. */
+    json: async (args) => JSON.parse(await kindly(db, [...args, '--json'])),
     stderr: () => stderr,
     stop,
   };
@@ -239,4 +241,25 @@ export function useApp(name, options) {
     await ctx.server?.stop();
   });
   return ctx;
+}
+
+/** The count the sidebar shows for queue `q`. */
+export const queueCount = async (page, q) => Number(await page.innerText(`[data-testid=queue-${q}] [data-testid=count]`));
+
+/** The case ids in the list, top to bottom. */
+export const caseRowIds = (page) =>
+  page.locator('[data-testid=case-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-case-id')));
+
+/** Goes to queue `q` and waits until the list is the CLI's; returns its case ids. */
+export async function showQueue(server, page, q) {
+  await page.click(`[data-testid=queue-${q}]`);
+  const want = JSON.stringify((await server.json(['queue', q])).map((i) => i.case_id));
+  await eventually(async () => JSON.stringify(await caseRowIds(page)) === want, { message: `the ${q} list` });
+  return JSON.parse(want);
+}
+
+/** Opens the list row of case `id` and waits for its case view. */
+export async function openRow(page, id) {
+  await page.click(`[data-testid=case-row][data-case-id="${id}"]`);
+  await page.locator(`[data-testid=case-view][data-case-id="${id}"]`).waitFor();
 }

@@ -2,11 +2,8 @@
 // next case opens, as after closing), says until when, and "Wake now" brings it back.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { eventually, screenshot, useApp } from './harness.mjs';
+import { caseRowIds, eventually, openRow, queueCount, screenshot, showQueue, useApp } from './harness.mjs';
 
-const count = async (page, q) => Number(await page.innerText(`[data-testid=queue-${q}] [data-testid=count]`));
-const rowIds = (page) =>
-  page.locator('[data-testid=case-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-case-id')));
 const blur = (page) => page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement)?.blur());
 const focused = (page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
 
@@ -15,20 +12,10 @@ const UNTIL_TEXT = /^Snoozed until (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a
 
 describe('snoozing a case', () => {
   const ctx = useApp('snooze');
-  const cliQueue = async (q) => JSON.parse(await ctx.server.cli(['queue', q, '--json']));
-  const cliCase = async (id) => JSON.parse(await ctx.server.cli(['case', id, '--json']));
+  const cliQueue = (q) => ctx.server.json(['queue', q]);
+  const cliCase = (id) => ctx.server.json(['case', id]);
 
-  async function showQueue(page, q) {
-    await page.click(`[data-testid=queue-${q}]`);
-    const want = JSON.stringify((await cliQueue(q)).map((i) => i.case_id));
-    await eventually(async () => JSON.stringify(await rowIds(page)) === want, { message: `the ${q} list` });
-    return JSON.parse(want);
-  }
 
-  async function openRow(page, id) {
-    await page.click(`[data-testid=case-row][data-case-id="${id}"]`);
-    await page.locator(`[data-testid=case-view][data-case-id="${id}"]`).waitFor();
-  }
 
   let snoozedId = '';
 
@@ -36,23 +23,23 @@ describe('snoozing a case', () => {
     const { page } = ctx.app;
     const snoozed = page.locator('[data-testid=queue-snoozed]');
     assert.match(await snoozed.innerText(), /Snoozed/);
-    assert.equal(await count(page, 'snoozed'), 0);
+    assert.equal(await queueCount(page, 'snoozed'), 0);
     // Between Waiting and Done, as in the design.
     const order = await page
       .locator('nav [data-testid^=queue-]')
       .evaluateAll((b) => b.map((e) => e.getAttribute('data-testid')));
     assert.ok(order.indexOf('queue-waiting') < order.indexOf('queue-snoozed'));
     assert.ok(order.indexOf('queue-snoozed') < order.indexOf('queue-done'));
-    await showQueue(page, 'snoozed');
+    await showQueue(ctx.server, page, 'snoozed');
     assert.match(await page.innerText('[data-testid=empty-state]'), /Nothing snoozed/);
   });
 
   it('z then a digit snoozes the open case until tomorrow 9:00; the next case opens', async () => {
     const { page } = ctx.app;
-    const ids = await showQueue(page, 'owner');
+    const ids = await showQueue(ctx.server, page, 'owner');
     assert.ok(ids.length >= 2);
     await openRow(page, ids[0]);
-    const owner = await count(page, 'owner');
+    const owner = await queueCount(page, 'owner');
     await blur(page);
 
     await page.keyboard.press('z');
@@ -75,9 +62,9 @@ describe('snoozing a case', () => {
     await screenshot(page, 'snooze-menu');
 
     await page.keyboard.press(String(options.indexOf('snooze-tomorrow') + 1));
-    await eventually(async () => !(await rowIds(page)).includes(ids[0]), { message: 'the case to leave the owner list' });
-    await eventually(async () => (await count(page, 'snoozed')) === 1, { message: 'snoozed count 1' });
-    assert.equal(await count(page, 'owner'), owner - 1);
+    await eventually(async () => !(await caseRowIds(page)).includes(ids[0]), { message: 'the case to leave the owner list' });
+    await eventually(async () => (await queueCount(page, 'snoozed')) === 1, { message: 'snoozed count 1' });
+    assert.equal(await queueCount(page, 'owner'), owner - 1);
     await page.locator(`[data-testid=case-view][data-case-id="${ids[1]}"]`).waitFor();
 
     const stored = await cliCase(ids[0]);
@@ -90,7 +77,7 @@ describe('snoozing a case', () => {
 
   it('lists it in Snoozed with "Snoozed until …", on the row and on the case', async () => {
     const { page } = ctx.app;
-    assert.deepEqual(await showQueue(page, 'snoozed'), [snoozedId]);
+    assert.deepEqual(await showQueue(ctx.server, page, 'snoozed'), [snoozedId]);
     const row = page.locator(`[data-testid=case-row][data-case-id="${snoozedId}"]`);
     const rowText = (await row.locator('[data-testid=row-snoozed]').innerText()).trim();
     assert.match(rowText, UNTIL_TEXT);
@@ -106,19 +93,19 @@ describe('snoozing a case', () => {
     const { page } = ctx.app;
     await page.click('[data-testid=snooze-wake]');
     await eventually(async () => (await cliCase(snoozedId)).snoozed_until_ms === null, { message: 'the case to wake' });
-    await eventually(async () => (await count(page, 'snoozed')) === 0, { message: 'snoozed count 0' });
-    await eventually(async () => !(await rowIds(page)).includes(snoozedId), { message: 'the case to leave Snoozed' });
+    await eventually(async () => (await queueCount(page, 'snoozed')) === 0, { message: 'snoozed count 0' });
+    await eventually(async () => !(await caseRowIds(page)).includes(snoozedId), { message: 'the case to leave Snoozed' });
     // The woken case stays open to work on, without the snooze line.
     assert.equal(await page.getAttribute('[data-testid=case-view]', 'data-case-id'), snoozedId);
     await page.locator('[data-testid=case-view] [data-testid=snoozed-until]').waitFor({ state: 'detached' });
     assert.equal(await page.locator('[data-testid=snooze-wake]').count(), 0);
-    assert.ok((await showQueue(page, 'owner')).includes(snoozedId));
+    assert.ok((await showQueue(ctx.server, page, 'owner')).includes(snoozedId));
     assert.ok((await cliQueue('owner')).some((i) => i.case_id === snoozedId));
   });
 
   it('snoozes until a picked date and time, and refuses one in the past', async () => {
     const { page } = ctx.app;
-    const ids = await showQueue(page, 'owner');
+    const ids = await showQueue(ctx.server, page, 'owner');
     const id = ids[0];
     await openRow(page, id);
     await page.click('[data-testid=snooze]');
@@ -146,18 +133,18 @@ describe('snoozing a case', () => {
     await input.fill(value);
     await input.press('Enter');
     await eventually(async () => (await cliCase(id)).snoozed_until_ms === ms, { message: 'the picked snooze' });
-    await eventually(async () => !(await rowIds(page)).includes(id), { message: 'the case to leave the owner list' });
-    await eventually(async () => (await count(page, 'snoozed')) === 1, { message: 'snoozed count 1' });
+    await eventually(async () => !(await caseRowIds(page)).includes(id), { message: 'the case to leave the owner list' });
+    await eventually(async () => (await queueCount(page, 'snoozed')) === 1, { message: 'snoozed count 1' });
 
     // The CLI wakes it too, and the app follows.
     await ctx.server.cli(['case', id, '--snooze', 'off']);
     assert.equal((await cliCase(id)).snoozed_until_ms, null);
-    assert.deepEqual(await showQueue(page, 'snoozed'), []);
+    assert.deepEqual(await showQueue(ctx.server, page, 'snoozed'), []);
   });
 
   it('Esc closes the choices; z does nothing on a closed case', async () => {
     const { page } = ctx.app;
-    const ids = await showQueue(page, 'owner');
+    const ids = await showQueue(ctx.server, page, 'owner');
     await openRow(page, ids[0]);
     await blur(page);
     await page.keyboard.press('z');
@@ -168,7 +155,7 @@ describe('snoozing a case', () => {
 
     // A done case has nothing to snooze.
     await ctx.server.cli(['case', ids.at(-1), '--status', 'closed']);
-    const done = await showQueue(page, 'done');
+    const done = await showQueue(ctx.server, page, 'done');
     assert.deepEqual(done, [ids.at(-1)]);
     await page.locator(`[data-testid=case-view][data-case-id="${done[0]}"]`).waitFor();
     await blur(page);
