@@ -211,8 +211,14 @@ fn role_status_assign_and_notes_through_the_cli() {
     let (_dir, db) = demo_db();
     assert!(kindly_ok(&db, &["role"]).contains("No role chosen yet"));
     assert!(kindly_ok(&db, &["role", "assistant", "--name", "Dana"]).contains("an assistant's (Dana)"));
-    let assistant_case =
-        kindly_json(&db, &["queue", "assistant", "--json"])[0]["case_id"].as_str().unwrap().to_string();
+    // A case the customer is still waiting on an answer for.
+    let assistant_case = kindly_json(&db, &["queue", "assistant", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["answering"]["unanswered"].as_u64() > Some(0))
+        .map(|r| r["case_id"].as_str().unwrap().to_string())
+        .unwrap();
 
     // The assistant escalates a case to the owner with a note, in one command.
     let case = kindly_json(
@@ -229,8 +235,16 @@ fn role_status_assign_and_notes_through_the_cli() {
     let owner_queue = kindly_json(&db, &["queue", "owner", "--json"]);
     assert!(owner_queue.as_array().unwrap().iter().any(|r| r["case_id"] == assistant_case.as_str()));
 
-    // Close it; it leaves the open queues and shows as closed.
-    let closed = kindly_json(&db, &["case", &assistant_case, "--status", "closed", "--json"]);
+    // Nothing closes silently: the customer has had no answer, so the assistant cannot close it,
+    // and the owner can only with "no reply needed".
+    let refused = kindly(&db, &["case", &assistant_case, "--status", "closed"]);
+    assert!(!refused.status.success());
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(why.contains("no answer yet") && why.contains("No reply needed"), "{why}");
+    assert!(!kindly(&db, &["case", &assistant_case, "--no-reply-needed"]).status.success(), "owner only");
+    kindly_ok(&db, &["role", "owner"]);
+    let closed = kindly_json(&db, &["case", &assistant_case, "--status", "closed", "--no-reply-needed", "--json"]);
+    assert_eq!(closed["answering"]["unanswered"], 0);
     assert_eq!(closed["status"], "closed");
     assert!(
         !kindly_json(&db, &["queue", "owner", "--json"])
@@ -241,6 +255,7 @@ fn role_status_assign_and_notes_through_the_cli() {
     );
 
     // Hand back to the lane; an assistant may not write private notes.
+    kindly_ok(&db, &["role", "assistant", "--name", "Dana"]);
     let auto = kindly_json(&db, &["case", &assistant_case, "--assign", "auto", "--json"]);
     assert_eq!((auto["assignee"].as_str(), auto["assignee_manual"].as_bool()), (Some("assistant"), Some(false)));
     let refused = kindly(&db, &["case", &assistant_case, "--note", "secret", "--private"]);

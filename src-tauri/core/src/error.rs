@@ -31,6 +31,12 @@ pub enum Error {
         "the OS keychain could not be used ({0}). Kindly keeps passwords in the Secret Service (GNOME Keyring or KWallet) on Linux: start one, or use --password-env VAR instead."
     )]
     Keychain(String),
+    /// A must-edit template (the apology) about to go out unchanged: a gentle stop.
+    #[error("{0}")]
+    TemplateUnedited(String),
+    /// Closing a case whose customer has not had an answer.
+    #[error("{0}")]
+    NeedsAnswer(String),
     #[error("{0}")]
     Invalid(String),
 }
@@ -47,6 +53,8 @@ impl Error {
             Error::UnknownCommand(_) => "unknown_command",
             Error::BadArgs(_) => "bad_args",
             Error::NoMailbox => "no_mailbox",
+            Error::TemplateUnedited(_) => "template_unedited",
+            Error::NeedsAnswer(_) => "needs_answer",
             Error::Keychain(_) => "keychain",
             Error::Invalid(_) => "invalid",
         }

@@ -4,6 +4,7 @@
 //! The UI, the CLI and the web mode all go through `api::dispatch`.
 
 pub mod api;
+pub mod care;
 pub mod commerce;
 pub mod demo;
 pub mod error;

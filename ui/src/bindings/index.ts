@@ -1,7 +1,7 @@
 // Generated from kindly-core's contract (src-tauri/core/src/api). Do not edit: run
 // `KINDLY_WRITE_BINDINGS=1 cargo test -p kindly-core bindings` after changing the Rust types.
 export type Lane = "owner-excellent" | "owner-angry" | "assistant";
-export type QueueName = "owner" | "owner-excellent" | "owner-angry" | "assistant" | "waiting" | "done" | "all" | "review" | "snoozed";
+export type QueueName = "owner" | "owner-excellent" | "owner-angry" | "assistant" | "waiting" | "done" | "all" | "review" | "snoozed" | "unanswered" | "due" | "nudges";
 export type CaseStatus = "open" | "waiting" | "closed";
 export type Direction = "inbound" | "outbound";
 export type ApiError = { code: string, message: string, };
@@ -27,7 +27,19 @@ review: number, snoozed: number,
 /**
  * Refunds decided more than two days ago and not yet done at the payment provider.
  */
-refunds_overdue: number, };
+refunds_overdue: number, 
+/**
+ * Cases with a message nobody has answered, and those past their lane's target.
+ */
+unanswered: number, unanswered_overdue: number, 
+/**
+ * Cases we work on that owe the customer a status update.
+ */
+nudges: number, 
+/**
+ * Follow-ups and callbacks due now.
+ */
+due: number, };
 export type QueueArgs = { queue: QueueName, };
 export type QueueItem = { case_id: string, customer_email: string, customer_name: string, subject: string, lane: Lane, score: number, reasons: Array<string>, 
 /**
@@ -53,7 +65,15 @@ assignee: Role, assignee_manual: boolean,
 /**
  * Snoozed until then; `null` when awake.
  */
-snoozed_until_ms: number | null, };
+snoozed_until_ms: number | null, 
+/**
+ * Everyone gets an answer: what is unanswered, by when, and any status-update nudge.
+ */
+answering: Answering, 
+/**
+ * The soonest follow-up or callback due now, if any.
+ */
+due_task: Task | null, };
 export type QueueResult = { items: Array<QueueItem>, };
 export type CaseArgs = { case_id: string, };
 export type AttachmentView = { name: string, mime: string, size: number, };
@@ -84,7 +104,23 @@ refund_decided_ms: number | null, refund_done_ms: number | null,
  * Decided more than two days ago and still not done.
  */
 refund_overdue: boolean, };
-export type CustomerView = { email: string, name: string, aliases: Array<string>, lifetime_value_minor: number, currency: string, order_count: number, refund_count: number, orders: Array<OrderView>, };
+export type CustomerView = { email: string, name: string, aliases: Array<string>, lifetime_value_minor: number, currency: string, order_count: number, refund_count: number, orders: Array<OrderView>, 
+/**
+ * Gifts we gave them, newest first.
+ */
+gifts: Array<Gift>, 
+/**
+ * The serial-refunder signal's evidence ("4 of 5 orders refunded"), when it fires.
+ */
+serial_refunder: string | null, 
+/**
+ * The owner's call about them as a refunder.
+ */
+refunder_decision: RefunderDecision | null, 
+/**
+ * Refunded: no promotions go to them.
+ */
+do_not_promote: boolean, };
 export type NoteView = { 
 /**
  * The same on every replica.
@@ -102,7 +138,19 @@ export type CaseDetail = { messages: Array<MessageView>, customer: CustomerView 
 /**
  * "Dana is replying": others writing a reply on this case right now.
  */
-replying: Array<PeerView>, outbox: Array<OutboxView>, case_id: string, customer_email: string, customer_name: string, subject: string, lane: Lane, score: number, reasons: Array<string>, 
+replying: Array<PeerView>, outbox: Array<OutboxView>, 
+/**
+ * Follow-ups and callbacks: open ones first.
+ */
+tasks: Array<Task>, 
+/**
+ * Phone numbers the customer wrote, offered for a callback.
+ */
+phone_numbers: Array<string>, 
+/**
+ * Their latest unanswered message is a thank-you note: offer "thank you back".
+ */
+thank_you_note: boolean, case_id: string, customer_email: string, customer_name: string, subject: string, lane: Lane, score: number, reasons: Array<string>, 
 /**
  * With angle brackets.
  */
@@ -126,7 +174,15 @@ assignee: Role, assignee_manual: boolean,
 /**
  * Snoozed until then; `null` when awake.
  */
-snoozed_until_ms: number | null, };
+snoozed_until_ms: number | null, 
+/**
+ * Everyone gets an answer: what is unanswered, by when, and any status-update nudge.
+ */
+answering: Answering, 
+/**
+ * The soonest follow-up or callback due now, if any.
+ */
+due_task: Task | null, };
 export type SearchArgs = { query: string, };
 export type SearchResult = { hits: Array<SearchHit>, };
 export type SearchHit = { case_id: string, message_id: number, subject: string, from_name: string, from_email: string, date_ms: number, 
@@ -183,10 +239,18 @@ private_note: boolean,
 /**
  * Snooze until this time (ms); 0 wakes the case now.
  */
-snooze_until_ms: number | null, };
+snooze_until_ms: number | null, 
+/**
+ * The owner's word that the messages so far need no answer (before closing without one).
+ */
+no_reply_needed: boolean, };
 export type SetRoleArgs = { role: Role, name: string | null, };
 export type ReplyingArgs = { case_id: string | null, };
-export type SendReplyArgs = { case_id: string, body: string, };
+export type SendReplyArgs = { case_id: string, body: string, 
+/**
+ * The canned reply the draft started from: a must-edit one sent unchanged is refused.
+ */
+template_id: string | null, };
 export type SyncPhase = "not-connected" | "connecting" | "synced" | "error";
 export type SyncProgress = { folder: string, done: number, total: number, };
 export type SyncState = { phase: SyncPhase, mailbox: string | null, last_ok_ms: number | null, error: string | null, error_ms: number | null, 
@@ -253,6 +317,102 @@ security: string,
  * Goes to the OS keychain; never stored or logged by Kindly.
  */
 password: string, };
+export type Answering = { 
+/**
+ * Messages from the customer with no reply after them.
+ */
+unanswered: number, 
+/**
+ * The oldest of them.
+ */
+waiting_since_ms: number | null, 
+/**
+ * The target for an answer: sooner in the owner's lanes.
+ */
+answer_by_ms: number | null, overdue: boolean, 
+/**
+ * "Send Maria a status update: it's been 2 days".
+ */
+nudge: string | null, };
+export type TaskKind = "follow-up" | "callback";
+export type Task = { uid: string, case_id: string, kind: TaskKind, due_ms: number, note: string, phone: string | null, 
+/**
+ * IANA zone (`Europe/Berlin`) the customer asked to be called in.
+ */
+time_zone: string | null, author_name: string, created_ms: number, done_ms: number | null, };
+export type GiftKind = "bonus" | "discount" | "credit";
+export type Gift = { uid: string, case_id: string, customer_email: string, kind: GiftKind, 
+/**
+ * "Bonus: the Advanced Course", "Code THANKYOU30, 30% off".
+ */
+description: string, 
+/**
+ * A credit's value.
+ */
+amount_minor: number | null, currency: string | null, author_name: string, created_ms: number, };
+export type RefunderDecision = "refund" | "refund-do-not-sell" | "decline-kindly";
+export type Template = { id: string, name: string, body: string, 
+/**
+ * A frame to make personal: sent unchanged, it is blocked.
+ */
+must_edit: boolean, };
+export type CareSettings = { 
+/**
+ * Owner-lane mail is answered within this many hours (sooner than the rest) …
+ */
+answer_owner_hours: number, 
+/**
+ * … and everything else within this many.
+ */
+answer_assistant_hours: number, 
+/**
+ * A case waiting on us with no message to the customer for this long raises a nudge.
+ */
+status_update_hours: number, 
+/**
+ * Wording the composer warns about before sending ("per our policy"), case-insensitive.
+ */
+cold_words: Array<string>, 
+/**
+ * Canned replies with `{first_name}`, `{product}`, `{order_date}`, `{download_link}`,
+ * `{my_name}`.
+ */
+templates: Array<Template>, 
+/**
+ * The customer's download link, with `{order_id}` and `{product}` filled in.
+ */
+download_link: string, };
+export type AddTaskArgs = { case_id: string, kind: TaskKind, due_ms: number, note: string, phone: string | null, time_zone: string | null, };
+export type TaskDoneArgs = { case_id: string, task_id: string, 
+/**
+ * `false` puts it back on the list.
+ */
+done: boolean, };
+export type GiftArgs = { case_id: string, kind: GiftKind, description: string, amount_minor: number | null, currency: string | null, };
+export type RefunderArgs = { case_id: string, decision: RefunderDecision | null, };
+export type NoReplyArgs = { case_id: string, 
+/**
+ * `false` takes it back.
+ */
+on: boolean, };
+export type TemplateArgs = { case_id: string, template_id: string, };
+export type RenderedTemplate = { template_id: string, name: string, body: string, must_edit: boolean, };
+export type CheckDraftArgs = { case_id: string, body: string, };
+export type DraftWarning = { 
+/**
+ * `name`, `wording`, `question`.
+ */
+kind: string, message: string, 
+/**
+ * What it is about: the name used, the words, the customer's question.
+ */
+evidence: string, };
+export type AnswerPart = { id: string, label: string, covered: boolean, };
+export type DraftCheck = { warnings: Array<DraftWarning>, 
+/**
+ * On an owner-angry case: the five parts of a good answer, ticked where the draft has them.
+ */
+good_answer: Array<AnswerPart>, };
 export type Commands = {
   app_info: { args: Empty; result: AppInfo };
   queue_counts: { args: Empty; result: QueueCounts };
@@ -277,4 +437,14 @@ export type Commands = {
   refund_done: { args: RefundArgs; result: CaseDetail };
   refund_policy: { args: Empty; result: RefundPolicy };
   set_refund_policy: { args: RefundPolicy; result: RefundPolicy };
+  care_settings: { args: Empty; result: CareSettings };
+  set_care_settings: { args: CareSettings; result: CareSettings };
+  add_task: { args: AddTaskArgs; result: CaseDetail };
+  task_done: { args: TaskDoneArgs; result: CaseDetail };
+  give_gift: { args: GiftArgs; result: CaseDetail };
+  decide_refunder: { args: RefunderArgs; result: CaseDetail };
+  no_reply_needed: { args: NoReplyArgs; result: CaseDetail };
+  thank_you_back: { args: CaseArgs; result: CaseDetail };
+  render_template: { args: TemplateArgs; result: RenderedTemplate };
+  check_draft: { args: CheckDraftArgs; result: DraftCheck };
 };

@@ -10,6 +10,7 @@ describe('updateArgs', () => {
       note: null,
       private_note: false,
       snooze_until_ms: null,
+      no_reply_needed: false,
     });
   });
   it('sends a hand-back and its note in one call, trimmed', () => {
@@ -20,6 +21,7 @@ describe('updateArgs', () => {
       note: 'offer a refund',
       private_note: false,
       snooze_until_ms: null,
+      no_reply_needed: false,
     });
   });
   it('drops a blank note, and "private" without a note', () => {

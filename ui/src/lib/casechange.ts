@@ -10,6 +10,8 @@ export type CaseChange = {
   privateNote?: boolean;
   /** Snooze until this time (ms); 0 wakes the case now. */
   snoozeUntilMs?: number;
+  /** The owner's word that the messages so far need no answer (to close without one). */
+  noReplyNeeded?: boolean;
   /** If the case leaves the list shown, open the next one (closing with `e`, handing back). */
   advance?: boolean;
 };
@@ -23,5 +25,6 @@ export function updateArgs(caseId: string, change: CaseChange): UpdateCaseArgs {
     note,
     private_note: note !== null && change.privateNote === true,
     snooze_until_ms: change.snoozeUntilMs ?? null,
+    no_reply_needed: change.noReplyNeeded === true,
   };
 }

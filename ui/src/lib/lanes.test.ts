@@ -44,6 +44,10 @@ describe('moveInCounts', () => {
     review: 5,
     snoozed: 0,
     refunds_overdue: 0,
+    unanswered: 0,
+    unanswered_overdue: 0,
+    nudges: 0,
+    due: 0,
   };
   it('leaves a case a person assigned with that person', () => {
     const owner = { assignee: 'owner' as const, manual: true };

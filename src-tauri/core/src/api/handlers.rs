@@ -1,6 +1,7 @@
 //! One function per command: read the store, shape the contract's types. No decisions live here.
 
 use super::types::*;
+use crate::care::{self, CareSettings, tasks, tracker};
 use crate::error::{Error, Result};
 use crate::mail::sanitize::sanitize_html;
 use crate::store::{Store, cases, customers, messages, orders, outbox, search};
@@ -24,7 +25,13 @@ pub fn app_info(store: &mut Store, _: Empty) -> Result<AppInfo> {
 
 pub fn queue_counts(store: &mut Store, _: Empty) -> Result<QueueCounts> {
     let n = |q: QueueName| cases::count_where(store.conn(), q.condition()).map(|n| n as u32);
+    let now = store.now_ms();
+    let care = tracker::totals(&tracker::answering(store.conn(), None, &CareSettings::load(store.conn())?, now)?);
     Ok(QueueCounts {
+        unanswered: care.cases,
+        unanswered_overdue: care.overdue,
+        nudges: care.nudges,
+        due: n(QueueName::Due)?,
         owner: n(QueueName::Owner)?,
         owner_excellent: n(QueueName::OwnerExcellent)?,
         owner_angry: n(QueueName::OwnerAngry)?,
@@ -39,18 +46,37 @@ pub fn queue_counts(store: &mut Store, _: Empty) -> Result<QueueCounts> {
 }
 
 pub fn queue(store: &mut Store, args: QueueArgs) -> Result<QueueResult> {
-    let mut rows = cases::list_where(store.conn(), args.queue.condition())?;
-    args.queue.sort(&mut rows);
-    Ok(QueueResult { items: rows.into_iter().map(queue_item).collect() })
+    let conn = store.conn();
+    let now = store.now_ms();
+    let mut answering = tracker::answering(conn, None, &CareSettings::load(conn)?, now)?;
+    let mut due: std::collections::HashMap<String, tasks::Task> = Default::default();
+    for task in tasks::due(conn, now)? {
+        due.entry(task.case_id.clone()).or_insert(task); // the soonest per case
+    }
+    let mut rows = cases::list_where(conn, args.queue.condition())?;
+    rows.retain(|r| args.queue.keeps(answering.get(&r.id)));
+    let due_ms = due.iter().map(|(id, t)| (id.clone(), t.due_ms)).collect();
+    args.queue.sort(&mut rows, &answering, &due_ms);
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let a = answering.remove(&r.id).unwrap_or_default();
+            let t = due.remove(&r.id);
+            queue_item(r, a, t)
+        })
+        .collect();
+    Ok(QueueResult { items })
 }
 
-fn queue_item(c: cases::CaseRow) -> QueueItem {
+fn queue_item(c: cases::CaseRow, answering: tracker::Answering, due_task: Option<tasks::Task>) -> QueueItem {
     let lane = Lane::parse(&c.lane).unwrap_or(Lane::Assistant);
     let by_lane = if lane == Lane::Assistant { Role::Assistant } else { Role::Owner };
     QueueItem {
         assignee: c.assignee.as_deref().and_then(Role::parse).unwrap_or(by_lane),
         assignee_manual: c.assignee.is_some(),
         snoozed_until_ms: c.snoozed_until_ms,
+        answering,
+        due_task,
         lane,
         status: match c.status.as_str() {
             "waiting" => CaseStatus::Waiting,
@@ -82,13 +108,29 @@ fn queue_item(c: cases::CaseRow) -> QueueItem {
 
 pub fn case(store: &mut Store, args: CaseArgs) -> Result<CaseDetail> {
     let conn = store.conn();
+    let now = store.now_ms();
     let row = cases::get(conn, args.case_id.trim())?;
     let customer = match row.customer_id {
         Some(id) => customers::get(conn, id)?.map(|c| customer_view(conn, c, store.now_ms())).transpose()?,
         None => None,
     };
-    let messages =
-        messages::for_case(conn, &row.id)?.into_iter().map(|m| message_view(conn, m)).collect::<Result<_>>()?;
+    let stored = messages::for_case(conn, &row.id)?;
+    let mut phone_numbers: Vec<String> = Vec::new();
+    for m in stored.iter().filter(|m| m.direction == messages::Direction::Inbound) {
+        for p in care::phones::find(&crate::triage::signals::own_words(&m.body_text)) {
+            if !phone_numbers.contains(&p) {
+                phone_numbers.push(p);
+            }
+        }
+    }
+    let answering = tracker::for_case(conn, &row.id, &CareSettings::load(conn)?, now)?;
+    let thank_you_note = answering.unanswered > 0
+        && stored
+            .iter()
+            .rev()
+            .find(|m| m.direction == messages::Direction::Inbound && !m.automated)
+            .is_some_and(|m| tracker::is_thank_you(&m.body_text));
+    let messages = stored.into_iter().map(|m| message_view(conn, m)).collect::<Result<_>>()?;
     let notes = cases::notes(conn, &row.id)?
         .into_iter()
         .map(|n| NoteView {
@@ -118,7 +160,19 @@ pub fn case(store: &mut Store, args: CaseArgs) -> Result<CaseDetail> {
             created_ms: o.created_ms,
         })
         .collect();
-    Ok(CaseDetail { summary: queue_item(row), messages, customer, notes, replying, outbox })
+    let tasks = tasks::for_case(conn, &row.id)?;
+    let due_task = tasks.iter().find(|t| t.done_ms.is_none() && t.due_ms <= now).cloned();
+    Ok(CaseDetail {
+        summary: queue_item(row, answering, due_task),
+        messages,
+        customer,
+        notes,
+        replying,
+        outbox,
+        tasks,
+        phone_numbers,
+        thank_you_note,
+    })
 }
 
 fn customer_view(conn: &rusqlite::Connection, c: customers::Customer, now_ms: i64) -> Result<CustomerView> {
@@ -126,7 +180,15 @@ fn customer_view(conn: &rusqlite::Connection, c: customers::Customer, now_ms: i6
     let list = orders::for_customer(conn, c.id)?;
     let policy = RefundPolicy::load(conn)?;
     let value = orders::value(&list);
+    let mut emails = vec![c.email.clone()];
+    emails.extend(c.aliases.iter().cloned());
+    let serial_refunder = care::decisions::evidence(&value, &TriageSettings::load(conn)?);
+    let refunder_decision = care::decisions::get(conn, &c.email)?.map(|(d, _)| d);
     Ok(CustomerView {
+        gifts: care::gifts::for_emails(conn, &emails)?,
+        serial_refunder,
+        refunder_decision,
+        do_not_promote: list.iter().any(|o| o.refunded_ms.is_some()),
         email: c.email,
         name: c.name,
         aliases: c.aliases,
@@ -245,7 +307,13 @@ pub fn update_case(store: &mut Store, args: UpdateCaseArgs) -> Result<CaseDetail
     let id = args.case_id.trim().to_string();
     store.write(|tx| {
         cases::get(tx, &id)?;
+        if args.no_reply_needed {
+            edit::no_reply_needed(tx, now, &id, true)?;
+        }
         if let Some(status) = args.status {
+            if status == CaseStatus::Closed {
+                tracker::check_can_close(tx, &id, now)?;
+            }
             edit::set_status(tx, now, &id, status.as_str())?;
         }
         if let Some(assign) = args.assign {
@@ -284,7 +352,12 @@ pub fn replying(store: &mut Store, args: ReplyingArgs) -> Result<Empty> {
 
 pub fn send_reply(store: &mut Store, args: SendReplyArgs) -> Result<CaseDetail> {
     let now = store.now_ms();
-    store.write(|tx| crate::mail::compose::queue_reply(tx, now, &args.case_id, &args.body).map(drop))?;
+    store.write(|tx| {
+        if let Some(template) = args.template_id.as_deref() {
+            care::templates::check_edited(tx, &args.case_id, template, &args.body)?;
+        }
+        crate::mail::compose::queue_reply(tx, now, &args.case_id, &args.body).map(drop)
+    })?;
     case(store, CaseArgs { case_id: args.case_id })
 }
 
@@ -338,4 +411,95 @@ pub fn set_refund_policy(store: &mut Store, args: RefundPolicy) -> Result<Refund
     let now = store.now_ms();
     store.write(|tx| edit::set_refund_policy(tx, now, &args))?;
     RefundPolicy::load(store.conn())
+}
+
+pub fn care_settings(store: &mut Store, _: Empty) -> Result<CareSettings> {
+    CareSettings::load(store.conn())
+}
+
+pub fn set_care_settings(store: &mut Store, args: CareSettings) -> Result<CareSettings> {
+    let now = store.now_ms();
+    store.write(|tx| edit::set_care_settings(tx, now, &args))?;
+    CareSettings::load(store.conn())
+}
+
+/// Schedules a follow-up or a phone callback on the case.
+pub fn add_task(store: &mut Store, args: AddTaskArgs) -> Result<CaseDetail> {
+    let now = store.now_ms();
+    let task = tasks::Task {
+        uid: String::new(),
+        case_id: args.case_id.clone(),
+        kind: args.kind,
+        due_ms: args.due_ms,
+        note: args.note,
+        phone: args.phone,
+        time_zone: args.time_zone,
+        author_name: String::new(),
+        created_ms: now,
+        done_ms: None,
+    };
+    store.write(|tx| edit::add_task(tx, now, &task))?;
+    case(store, CaseArgs { case_id: args.case_id })
+}
+
+pub fn task_done(store: &mut Store, args: TaskDoneArgs) -> Result<CaseDetail> {
+    let now = store.now_ms();
+    store.write(|tx| edit::task_done(tx, now, &args.task_id, args.done))?;
+    case(store, CaseArgs { case_id: args.case_id })
+}
+
+/// Records a gift for the case's customer (sending the note about it is the composer's job).
+pub fn give_gift(store: &mut Store, args: GiftArgs) -> Result<CaseDetail> {
+    let now = store.now_ms();
+    let gift = Gift {
+        uid: String::new(),
+        case_id: args.case_id.clone(),
+        customer_email: String::new(),
+        kind: args.kind,
+        description: args.description,
+        amount_minor: args.amount_minor,
+        currency: args.currency,
+        author_name: String::new(),
+        created_ms: now,
+    };
+    store.write(|tx| edit::give_gift(tx, now, &gift))?;
+    case(store, CaseArgs { case_id: args.case_id })
+}
+
+/// The owner's call on the case's customer as a serial refunder.
+pub fn decide_refunder(store: &mut Store, args: RefunderArgs) -> Result<CaseDetail> {
+    let now = store.now_ms();
+    store.write(|tx| {
+        let email = cases::customer_email(tx, &args.case_id)?
+            .filter(|e| !e.is_empty())
+            .ok_or_else(|| Error::BadArgs("this case has no customer to decide about".into()))?;
+        edit::decide_refunder(tx, now, &email, args.decision)
+    })?;
+    case(store, CaseArgs { case_id: args.case_id })
+}
+
+pub fn no_reply_needed(store: &mut Store, args: NoReplyArgs) -> Result<CaseDetail> {
+    let now = store.now_ms();
+    store.write(|tx| edit::no_reply_needed(tx, now, &args.case_id, args.on))?;
+    case(store, CaseArgs { case_id: args.case_id })
+}
+
+/// One click: the "thank you back" canned reply, with their name and what they bought, queued.
+pub fn thank_you_back(store: &mut Store, args: CaseArgs) -> Result<CaseDetail> {
+    let now = store.now_ms();
+    store.write(|tx| {
+        let (_, body) = care::templates::render(tx, &args.case_id, care::templates::THANK_YOU)?;
+        crate::mail::compose::queue_reply(tx, now, &args.case_id, &body).map(drop)
+    })?;
+    case(store, args)
+}
+
+pub fn render_template(store: &mut Store, args: TemplateArgs) -> Result<RenderedTemplate> {
+    let (t, body) = care::templates::render(store.conn(), &args.case_id, &args.template_id)?;
+    Ok(RenderedTemplate { template_id: t.id, name: t.name, body, must_edit: t.must_edit })
+}
+
+pub fn check_draft(store: &mut Store, args: CheckDraftArgs) -> Result<DraftCheck> {
+    let conn = store.conn();
+    care::draft::check(conn, &args.case_id, &args.body, &CareSettings::load(conn)?)
 }

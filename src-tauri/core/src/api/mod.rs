@@ -72,4 +72,14 @@ commands! {
     refund_done(RefundArgs) -> CaseDetail;
     refund_policy(Empty) -> RefundPolicy;
     set_refund_policy(RefundPolicy) -> RefundPolicy;
+    care_settings(Empty) -> CareSettings;
+    set_care_settings(CareSettings) -> CareSettings;
+    add_task(AddTaskArgs) -> CaseDetail;
+    task_done(TaskDoneArgs) -> CaseDetail;
+    give_gift(GiftArgs) -> CaseDetail;
+    decide_refunder(RefunderArgs) -> CaseDetail;
+    no_reply_needed(NoReplyArgs) -> CaseDetail;
+    thank_you_back(CaseArgs) -> CaseDetail;
+    render_template(TemplateArgs) -> RenderedTemplate;
+    check_draft(CheckDraftArgs) -> DraftCheck;
 }

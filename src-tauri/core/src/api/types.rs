@@ -4,6 +4,13 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::care::CareSettings;
+pub use crate::care::decisions::RefunderDecision;
+pub use crate::care::draft::{AnswerPart, DraftCheck, DraftWarning};
+pub use crate::care::gifts::{Gift, GiftKind};
+pub use crate::care::tasks::{Task, TaskKind};
+pub use crate::care::templates::Template;
+pub use crate::care::tracker::Answering;
 pub use crate::commerce::refunds::{Eligibility, RefundPolicy};
 pub use crate::mail::ack::AckSettings;
 pub use crate::mail::connect::ConnectArgs;
@@ -117,6 +124,13 @@ pub struct QueueCounts {
     pub snoozed: u32,
     /// Refunds decided more than two days ago and not yet done at the payment provider.
     pub refunds_overdue: u32,
+    /// Cases with a message nobody has answered, and those past their lane's target.
+    pub unanswered: u32,
+    pub unanswered_overdue: u32,
+    /// Cases we work on that owe the customer a status update.
+    pub nudges: u32,
+    /// Follow-ups and callbacks due now.
+    pub due: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -156,6 +170,10 @@ pub struct QueueItem {
     /// Snoozed until then; `null` when awake.
     #[ts(type = "number | null")]
     pub snoozed_until_ms: Option<i64>,
+    /// Everyone gets an answer: what is unanswered, by when, and any status-update nudge.
+    pub answering: Answering,
+    /// The soonest follow-up or callback due now, if any.
+    pub due_task: Option<Task>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -247,6 +265,14 @@ pub struct CustomerView {
     pub order_count: u32,
     pub refund_count: u32,
     pub orders: Vec<OrderView>,
+    /// Gifts we gave them, newest first.
+    pub gifts: Vec<Gift>,
+    /// The serial-refunder signal's evidence ("4 of 5 orders refunded"), when it fires.
+    pub serial_refunder: Option<String>,
+    /// The owner's call about them as a refunder.
+    pub refunder_decision: Option<RefunderDecision>,
+    /// Refunded: no promotions go to them.
+    pub do_not_promote: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -299,6 +325,12 @@ pub struct CaseDetail {
     /// "Dana is replying": others writing a reply on this case right now.
     pub replying: Vec<PeerView>,
     pub outbox: Vec<OutboxView>,
+    /// Follow-ups and callbacks: open ones first.
+    pub tasks: Vec<Task>,
+    /// Phone numbers the customer wrote, offered for a callback.
+    pub phone_numbers: Vec<String>,
+    /// Their latest unanswered message is a thank-you note: offer "thank you back".
+    pub thank_you_note: bool,
 }
 
 /// Who should work a case; `auto` lets its lane decide again.
@@ -327,6 +359,9 @@ pub struct UpdateCaseArgs {
     #[serde(default)]
     #[ts(type = "number | null")]
     pub snooze_until_ms: Option<i64>,
+    /// The owner's word that the messages so far need no answer (before closing without one).
+    #[serde(default)]
+    pub no_reply_needed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -344,6 +379,78 @@ pub struct ReplyingArgs {
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct SendReplyArgs {
+    pub case_id: String,
+    pub body: String,
+    /// The canned reply the draft started from: a must-edit one sent unchanged is refused.
+    #[serde(default)]
+    pub template_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct AddTaskArgs {
+    pub case_id: String,
+    pub kind: TaskKind,
+    #[ts(type = "number")]
+    pub due_ms: i64,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TaskDoneArgs {
+    pub case_id: String,
+    pub task_id: String,
+    /// `false` puts it back on the list.
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct GiftArgs {
+    pub case_id: String,
+    pub kind: GiftKind,
+    pub description: String,
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub amount_minor: Option<i64>,
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+/// The owner's call on a serial refunder (`null`: undecided).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RefunderArgs {
+    pub case_id: String,
+    pub decision: Option<RefunderDecision>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct NoReplyArgs {
+    pub case_id: String,
+    /// `false` takes it back.
+    pub on: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TemplateArgs {
+    pub case_id: String,
+    pub template_id: String,
+}
+
+/// A canned reply filled in for one case.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RenderedTemplate {
+    pub template_id: String,
+    pub name: String,
+    pub body: String,
+    pub must_edit: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CheckDraftArgs {
     pub case_id: String,
     pub body: String,
 }

@@ -69,6 +69,39 @@ enum Command {
         /// Put the case away for a while (e.g. 3h, 2d) or until a time (RFC 3339); `off` wakes it.
         #[arg(long)]
         snooze: Option<String>,
+        /// Schedule a follow-up in (7d, 3h) or at (RFC 3339) a time.
+        #[arg(long)]
+        follow_up: Option<String>,
+        /// Schedule a phone callback to this number (with --at, and --tz for the customer's zone).
+        #[arg(long, requires = "at")]
+        callback: Option<String>,
+        #[arg(long, requires = "callback")]
+        at: Option<String>,
+        /// The customer's time zone for a callback (IANA, e.g. Europe/Berlin).
+        #[arg(long, requires = "callback")]
+        tz: Option<String>,
+        /// What the follow-up or callback is about.
+        #[arg(long)]
+        task_note: Option<String>,
+        /// Tick off a task by its id.
+        #[arg(long)]
+        task_done: Option<String>,
+        /// Record a gift for the customer: bonus, discount or credit (with --gift-note).
+        #[arg(long, value_parser = ["bonus", "discount", "credit"], requires = "gift_note")]
+        gift: Option<String>,
+        #[arg(long, requires = "gift")]
+        gift_note: Option<String>,
+        /// A credit's amount, e.g. 15.00 (in the customer's currency, or --currency).
+        #[arg(long, requires = "gift")]
+        gift_amount: Option<String>,
+        #[arg(long, requires = "gift_amount")]
+        currency: Option<String>,
+        /// The owner's word that the messages so far need no answer (`off` takes it back).
+        #[arg(long, value_parser = ["on", "off"], num_args = 0..=1, default_missing_value = "on")]
+        no_reply_needed: Option<String>,
+        /// The owner's call on a serial refunder; `auto` takes it back.
+        #[arg(long, value_parser = ["refund", "refund-do-not-sell", "decline-kindly", "auto"])]
+        refunder: Option<String>,
     },
     /// The automatic acknowledgement of new cases (the only mail Kindly sends by itself):
     /// `--on --body-file F` switches it on with your words, `--off` switches it off; without
@@ -126,8 +159,14 @@ enum Command {
     /// Queue a reply to a case (sent by `sync`).
     Reply {
         case_id: String,
+        #[arg(long, required_unless_present = "thank_you")]
+        body_file: Option<PathBuf>,
+        /// The canned reply the body started from (a must-edit one sent unchanged is refused).
         #[arg(long)]
-        body_file: PathBuf,
+        template: Option<String>,
+        /// Send the "thank you back" canned reply, with their name and what they bought.
+        #[arg(long, conflicts_with_all = ["body_file", "template"])]
+        thank_you: bool,
     },
     /// Read the tone of texts: JSONL `{"id","text"}` on stdin, `{"id","anger","praise","labels"}` out.
     Tone {
@@ -149,6 +188,11 @@ enum Command {
 enum ExportWhat {
     /// Everyone refunded: a suppression list for the mailer (email,name,refunded_at).
     DoNotPromote {
+        #[arg(long)]
+        csv: PathBuf,
+    },
+    /// Customers the owner decided not to sell to again (email,decided_at).
+    DoNotSell {
         #[arg(long)]
         csv: PathBuf,
     },
@@ -307,20 +351,85 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Command::Case { id, json, lane, status, assign, note, private, snooze } => {
+        Command::Case {
+            id,
+            json,
+            lane,
+            status,
+            assign,
+            note,
+            private,
+            snooze,
+            follow_up,
+            callback,
+            at,
+            tz,
+            task_note,
+            task_done,
+            gift,
+            gift_note,
+            gift_amount,
+            currency,
+            no_reply_needed,
+            refunder,
+        } => {
             let mut store = open_store(db)?;
             let mut case: CaseDetail = match lane.as_deref() {
                 None => call(&mut store, "case", serde_json::json!({ "case_id": id }))?,
                 Some("auto") => call(&mut store, "set_lane", serde_json::json!({ "case_id": id, "lane": null }))?,
                 Some(l) => call(&mut store, "set_lane", serde_json::json!({ "case_id": id, "lane": l }))?,
             };
-            let snooze_until_ms = snooze.as_deref().map(|s| snooze_until(s, store.now_ms())).transpose()?;
+            let snooze_until_ms = match snooze.as_deref() {
+                Some("off") => Some(0),
+                Some(s) => Some(when_from(s, store.now_ms(), "--snooze")?),
+                None => None,
+            };
             if status.is_some() || assign.is_some() || note.is_some() || snooze.is_some() {
+                // "No reply needed" goes first, so a case can close without a reply in one step.
                 let args = serde_json::json!({
                     "case_id": id, "status": status, "assign": assign, "note": note, "private_note": private,
-                    "snooze_until_ms": snooze_until_ms,
+                    "snooze_until_ms": snooze_until_ms, "no_reply_needed": no_reply_needed.as_deref() == Some("on"),
                 });
                 case = call(&mut store, "update_case", args)?;
+            }
+            let now = store.now_ms();
+            let note = task_note.unwrap_or_default();
+            if let Some(when) = follow_up {
+                let due_ms = when_from(&when, now, "--follow-up")?;
+                let args = serde_json::json!({ "case_id": id, "kind": "follow-up", "due_ms": due_ms, "note": note });
+                case = call(&mut store, "add_task", args)?;
+            }
+            if let (Some(phone), Some(at)) = (callback, at) {
+                let due_ms = when_from(&at, now, "--at")?;
+                let args = serde_json::json!({
+                    "case_id": id, "kind": "callback", "due_ms": due_ms, "note": note, "phone": phone, "time_zone": tz,
+                });
+                case = call(&mut store, "add_task", args)?;
+            }
+            if let Some(task) = task_done {
+                case =
+                    call(&mut store, "task_done", serde_json::json!({ "case_id": id, "task_id": task, "done": true }))?;
+            }
+            if let Some(kind) = gift {
+                let currency = currency
+                    .or_else(|| case.customer.as_ref().map(|c| c.currency.clone()).filter(|c| !c.is_empty()))
+                    .unwrap_or_else(|| "USD".into());
+                let amount_minor = gift_amount
+                    .map(|a| kindly_core::commerce::money::parse_amount(&a, &currency))
+                    .transpose()
+                    .map_err(|e| Error::BadArgs(format!("--gift-amount: {e}")))?;
+                let args = serde_json::json!({
+                    "case_id": id, "kind": kind, "description": gift_note, "amount_minor": amount_minor,
+                    "currency": amount_minor.map(|_| currency),
+                });
+                case = call(&mut store, "give_gift", args)?;
+            }
+            if let Some(on) = no_reply_needed.filter(|on| on == "off" || status.is_none()) {
+                case = call(&mut store, "no_reply_needed", serde_json::json!({ "case_id": id, "on": on == "on" }))?;
+            }
+            if let Some(decision) = refunder {
+                let decision = (decision != "auto").then_some(decision);
+                case = call(&mut store, "decide_refunder", serde_json::json!({ "case_id": id, "decision": decision }))?;
             }
             if json {
                 return print_json(&case);
@@ -378,6 +487,19 @@ fn run(cli: Cli) -> Result<()> {
             }
             out.flush().map_err(|e| Error::io(&csv, e))?;
             println!("{} customers on the do-not-promote list written to {}.", list.len(), csv.display());
+        }
+        Command::Export { what: ExportWhat::DoNotSell { csv } } => {
+            let store = open_store(db)?;
+            let list = kindly_core::care::decisions::do_not_sell(store.conn())?;
+            let mut out =
+                csv::Writer::from_path(&csv).map_err(|e| Error::Invalid(format!("{}: {e}", csv.display())))?;
+            let io = |e: csv::Error| Error::Invalid(format!("{}: {e}", csv.display()));
+            out.write_record(["email", "decided_at"]).map_err(io)?;
+            for (email, at) in &list {
+                out.write_record([email.as_str(), &kindly_core::time::to_rfc3339(*at)]).map_err(io)?;
+            }
+            out.flush().map_err(|e| Error::io(&csv, e))?;
+            println!("{} customers on the do-not-sell list written to {}.", list.len(), csv.display());
         }
         Command::Role { role, name } => {
             let mut store = open_store(db)?;
@@ -518,15 +640,24 @@ fn run(cli: Cli) -> Result<()> {
                 },
             );
         }
-        Command::Reply { case_id, body_file } => {
-            let body = std::fs::read_to_string(&body_file).map_err(|e| Error::io(&body_file, e))?;
-            if body.trim().is_empty() {
-                return Err(Error::BadArgs(format!("{} is empty: write the reply first", body_file.display())));
-            }
+        Command::Reply { case_id, body_file, template, thank_you } => {
             let mut store = open_store(db)?;
-            let now = store.now_ms();
-            let queued = store.write(|tx| kindly_core::mail::compose::queue_reply(tx, now, &case_id, &body))?;
-            println!("Reply to {} queued as {}; `kindly sync` sends it.", queued.to_email, queued.message_id);
+            let case: CaseDetail = match body_file {
+                Some(path) => {
+                    let body = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                    if body.trim().is_empty() {
+                        return Err(Error::BadArgs(format!("{} is empty: write the reply first", path.display())));
+                    }
+                    let args = serde_json::json!({ "case_id": case_id, "body": body, "template_id": template });
+                    call(&mut store, "send_reply", args)?
+                }
+                None if thank_you => call(&mut store, "thank_you_back", serde_json::json!({ "case_id": case_id }))?,
+                None => return Err(Error::BadArgs("give --body-file F or --thank-you".into())),
+            };
+            let queued = case.outbox.iter().max_by_key(|o| o.created_ms);
+            if let Some(o) = queued {
+                println!("Reply to {} queued as {}; `kindly sync` sends it.", o.to_email, o.message_id);
+            }
         }
         Command::Tone { json: _ } => tone(std::io::stdin().lock(), std::io::stdout().lock())?,
         Command::Serve { port, ui_dir } => {
@@ -638,11 +769,9 @@ fn report_pass(store: &Store, report: &kindly_core::mail::imap::SyncReport) -> R
 }
 
 /// `--snooze 3h`, `2d`, `90m`, an RFC 3339 time, or `off` (0: wake now).
-fn snooze_until(s: &str, now_ms: i64) -> Result<i64> {
+/// A time given as a span from now (90m, 3h, 2d) or an RFC 3339 time.
+fn when_from(s: &str, now_ms: i64, flag: &str) -> Result<i64> {
     use kindly_core::time::{DAY_MS, HOUR_MS};
-    if s == "off" {
-        return Ok(0);
-    }
     if let Some(ms) = kindly_core::time::parse_rfc3339_ms(s) {
         return Ok(ms);
     }
@@ -655,7 +784,7 @@ fn snooze_until(s: &str, now_ms: i64) -> Result<i64> {
     };
     match n.parse::<i64>() {
         Ok(n) if n > 0 && unit_ms > 0 => Ok(now_ms + n * unit_ms),
-        _ => Err(Error::BadArgs(format!("--snooze `{s}`: use e.g. 90m, 3h, 2d, an RFC 3339 time, or off"))),
+        _ => Err(Error::BadArgs(format!("{flag} `{s}`: use e.g. 90m, 3h, 2d or an RFC 3339 time"))),
     }
 }
 
@@ -709,6 +838,28 @@ fn print_case(case: &CaseDetail) {
         );
     }
     println!("Status: {}; worked by the {}.", c.status.as_str(), c.assignee.as_str());
+    if c.answering.unanswered > 0 {
+        let late = if c.answering.overdue { " (past its target)" } else { "" };
+        println!("Waiting for an answer: {} message(s){late}.", c.answering.unanswered);
+    }
+    if let Some(nudge) = &c.answering.nudge {
+        println!("{nudge}.");
+    }
+    for t in &case.tasks {
+        let done = if t.done_ms.is_some() { "done" } else { "open" };
+        let phone = t.phone.as_deref().map(|p| format!(" call {p}")).unwrap_or_default();
+        let when = kindly_core::time::to_rfc3339(t.due_ms);
+        println!("  Task {} [{}, {done}] due {when}{phone}: {}", t.uid, t.kind.as_str(), t.note);
+    }
+    if let Some(customer) = &case.customer {
+        for g in &customer.gifts {
+            println!("  Gift ({}): {}", g.kind.as_str(), g.description);
+        }
+        if let Some(evidence) = &customer.serial_refunder {
+            let decided = customer.refunder_decision.map_or("not decided yet", |d| d.as_str());
+            println!("  Serial refunder: {evidence}; owner's call: {decided}.");
+        }
+    }
     for n in &case.notes {
         let who = if n.author_name.is_empty() {
             n.author_role.clone()

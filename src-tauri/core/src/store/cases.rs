@@ -168,6 +168,12 @@ pub fn set_snooze(conn: &Connection, id: &str, until_ms: Option<i64>, at_ms: i64
     Ok(())
 }
 
+/// The owner's "no reply needed" for the messages up to `until_ms` (`None`: taken back).
+pub fn set_no_reply_needed(conn: &Connection, id: &str, until_ms: Option<i64>) -> Result<()> {
+    conn.prepare_cached("UPDATE cases SET no_reply_needed_ms = ?2 WHERE id = ?1")?.execute(params![id, until_ms])?;
+    Ok(())
+}
+
 pub fn set_reviewed(conn: &Connection, id: &str, reviewed: bool) -> Result<()> {
     conn.prepare_cached("UPDATE cases SET reviewed = ?2 WHERE id = ?1")?.execute(params![id, reviewed])?;
     Ok(())

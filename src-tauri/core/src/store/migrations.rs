@@ -15,6 +15,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0007_ack.sql"),
     include_str!("migrations/0008_keychain.sql"),
     include_str!("migrations/0009_refunds.sql"),
+    include_str!("migrations/0010_care.sql"),
 ];
 
 pub fn latest() -> i64 {

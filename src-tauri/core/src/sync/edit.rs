@@ -157,3 +157,97 @@ pub fn presence(conn: &Connection, now_ms: i64, replying_case: Option<&str>) -> 
     let value = serde_json::to_value(&value).map_err(|e| Error::Invalid(e.to_string()))?;
     ops::record(conn, now_ms, fields::REPLICA, &me.id, "presence", value, false).map(drop)
 }
+
+fn owner_only(conn: &Connection, what: &str) -> Result<replica::Replica> {
+    let me = replica::local(conn)?;
+    if me.acting_role() != Role::Owner {
+        return Err(Error::BadArgs(format!("only the owner can {what}")));
+    }
+    Ok(me)
+}
+
+fn to_value(v: &impl serde::Serialize) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| Error::Invalid(e.to_string()))
+}
+
+/// Schedules a follow-up or a callback on the case. Returns the task's uid.
+pub fn add_task(conn: &Connection, now_ms: i64, task: &crate::care::tasks::Task) -> Result<String> {
+    use crate::care::tasks::TaskKind;
+    cases::get(conn, &task.case_id)?;
+    let phone = task.phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    if task.kind == TaskKind::Callback && !phone.is_some_and(|p| p.chars().filter(char::is_ascii_digit).count() >= 5) {
+        return Err(Error::BadArgs("a callback needs the phone number to call".into()));
+    }
+    if task.due_ms <= 0 {
+        return Err(Error::BadArgs("say when the task is due".into()));
+    }
+    let uid = replica::random_hex(12)?;
+    let task = crate::care::tasks::Task {
+        uid: uid.clone(),
+        note: task.note.trim().to_string(),
+        phone: phone.map(str::to_string),
+        time_zone: task.time_zone.clone().filter(|z| !z.trim().is_empty()),
+        author_name: replica::local(conn)?.name,
+        created_ms: now_ms,
+        done_ms: None,
+        ..task.clone()
+    };
+    ops::record(conn, now_ms, fields::TASK, &uid, "add", to_value(&task)?, false)?;
+    Ok(uid)
+}
+
+/// Ticks a task off (or, with `done` false, puts it back).
+pub fn task_done(conn: &Connection, now_ms: i64, uid: &str, done: bool) -> Result<()> {
+    if crate::care::tasks::get(conn, uid)?.is_none() {
+        return Err(Error::BadArgs(format!("no task {uid} on this machine")));
+    }
+    ops::record(conn, now_ms, fields::TASK, uid, "done", if done { json!(now_ms) } else { Value::Null }, false)
+        .map(drop)
+}
+
+/// Records a gift for the case's customer; it shows in their history on both machines.
+pub fn give_gift(conn: &Connection, now_ms: i64, gift: &crate::care::gifts::Gift) -> Result<String> {
+    gift.validate()?;
+    let case = cases::get(conn, &gift.case_id)?;
+    if case.customer_email.is_empty() {
+        return Err(Error::BadArgs("this case has no customer to give a gift to".into()));
+    }
+    let uid = replica::random_hex(12)?;
+    let gift = crate::care::gifts::Gift {
+        uid: uid.clone(),
+        customer_email: case.customer_email.to_ascii_lowercase(),
+        description: gift.description.trim().to_string(),
+        author_name: replica::local(conn)?.name,
+        created_ms: now_ms,
+        ..gift.clone()
+    };
+    ops::record(conn, now_ms, fields::GIFT, &uid, "add", to_value(&gift)?, false)?;
+    Ok(uid)
+}
+
+/// The owner's call on a serial refunder (`None`: undecided again).
+pub fn decide_refunder(
+    conn: &Connection,
+    now_ms: i64,
+    email: &str,
+    decision: Option<crate::care::decisions::RefunderDecision>,
+) -> Result<()> {
+    owner_only(conn, "decide about a serial refunder")?;
+    let value = decision.map_or(Value::Null, |d| json!(d.as_str()));
+    ops::record(conn, now_ms, fields::CUSTOMER, &email.to_ascii_lowercase(), "refund_decision", value, false).map(drop)
+}
+
+/// The owner's word that the case's messages so far need no answer; a newer one will.
+pub fn no_reply_needed(conn: &Connection, now_ms: i64, case_id: &str, on: bool) -> Result<()> {
+    owner_only(conn, "mark a case “no reply needed”: ask them, or answer it")?;
+    let case = cases::get(conn, case_id)?;
+    // Covers mail dated a little ahead of our clock too.
+    let until = now_ms.max(case.last_inbound_ms.unwrap_or(0));
+    case_op(conn, now_ms, case_id, fields::NO_REPLY_NEEDED, if on { json!(until) } else { Value::Null }).map(drop)
+}
+
+pub fn set_care_settings(conn: &Connection, now_ms: i64, care: &crate::care::CareSettings) -> Result<()> {
+    care.validate()?;
+    ops::record(conn, now_ms, fields::SETTINGS, crate::care::CareSettings::KEY, "value", to_value(care)?, false)
+        .map(drop)
+}

@@ -18,6 +18,13 @@ pub const REPLICA: &str = "replica";
 /// An order (entity id `source:order_id`); fields `refund` and `refund_done`.
 pub const ORDER: &str = "order";
 
+/// A follow-up or callback (entity id: its uid); fields `add` (the task) and `done` (ms or null).
+pub const TASK: &str = "task";
+/// A gift (entity id: its uid); field `add`.
+pub const GIFT: &str = "gift";
+/// A customer (entity id: their address); field `refund_decision`.
+pub const CUSTOMER: &str = "customer";
+
 /// A refund decision or its completion at the payment provider.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefundValue {
@@ -34,6 +41,8 @@ pub const ASSIGNEE: &str = "assignee";
 pub const REVIEWED: &str = "reviewed";
 /// Until when (ms), or null: awake.
 pub const SNOOZE: &str = "snooze";
+/// The owner's "no reply needed" up to this time (ms), or null.
+pub const NO_REPLY_NEEDED: &str = "no_reply_needed";
 /// `correction.not-angry`, `correction.not-excellent`.
 pub const CORRECTION_PREFIX: &str = "correction.";
 
@@ -62,8 +71,12 @@ pub struct Presence {
 }
 
 /// Settings both replicas share; anything else stays local.
-const SHARED_SETTINGS: &[&str] =
-    &[TriageSettings::KEY, crate::mail::ack::AckSettings::KEY, crate::commerce::refunds::RefundPolicy::KEY];
+const SHARED_SETTINGS: &[&str] = &[
+    TriageSettings::KEY,
+    crate::mail::ack::AckSettings::KEY,
+    crate::commerce::refunds::RefundPolicy::KEY,
+    crate::care::CareSettings::KEY,
+];
 
 /// Applies `op` at its clock's physical time `at_ms`. Returns false when it must wait for its case.
 pub fn apply(conn: &Connection, op: &Op, at_ms: i64, fx: &mut Effects) -> Result<bool> {
@@ -120,6 +133,42 @@ pub fn apply(conn: &Connection, op: &Op, at_ms: i64, fx: &mut Effects) -> Result
                 fx.retriage.extend(cases::ids_for_customer(conn, customer)?);
             }
         }
+        TASK => {
+            use crate::care::tasks;
+            match op.field.as_str() {
+                "add" => {
+                    let Ok(mut task) = serde_json::from_value::<tasks::Task>(op.value.clone()) else { return Ok(true) };
+                    if !cases::exists(conn, &task.case_id)? {
+                        return Ok(false);
+                    }
+                    task.uid = op.entity_id.clone();
+                    task.done_ms = None; // `done` is its own field
+                    tasks::add(conn, &task)?;
+                }
+                "done" => {
+                    if tasks::get(conn, &op.entity_id)?.is_none() {
+                        return Ok(false);
+                    }
+                    if wins(conn, op)? {
+                        tasks::set_done(conn, &op.entity_id, op.value.as_i64())?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        GIFT => {
+            use crate::care::gifts;
+            let Ok(mut gift) = serde_json::from_value::<gifts::Gift>(op.value.clone()) else { return Ok(true) };
+            if !cases::exists(conn, &gift.case_id)? {
+                return Ok(false);
+            }
+            gift.uid = op.entity_id.clone();
+            gifts::add(conn, &gift)?;
+        }
+        CUSTOMER if op.field == "refund_decision" && wins(conn, op)? => {
+            use crate::care::decisions::{self, RefunderDecision};
+            decisions::set(conn, &op.entity_id, op.value.as_str().and_then(RefunderDecision::parse), at_ms)?;
+        }
         REPLICA => {
             if wins(conn, op)?
                 && let Ok(p) = serde_json::from_value::<Presence>(op.value.clone())
@@ -163,6 +212,7 @@ fn set_case_field(conn: &Connection, op: &Op, at_ms: i64, fx: &mut Effects) -> R
         ASSIGNEE => cases::set_assignee(conn, id, text.filter(|s| matches!(*s, "owner" | "assistant")))?,
         REVIEWED => cases::set_reviewed(conn, id, op.value.as_bool().unwrap_or(false))?,
         SNOOZE => cases::set_snooze(conn, id, op.value.as_i64(), at_ms)?,
+        NO_REPLY_NEEDED => cases::set_no_reply_needed(conn, id, op.value.as_i64())?,
         field => {
             if let Some(correction) = field.strip_prefix(CORRECTION_PREFIX)
                 && matches!(correction, "not-angry" | "not-excellent")

@@ -217,16 +217,18 @@ pub fn finish_push(conn: &Connection, batch: &str) -> Result<()> {
     Ok(())
 }
 
-/// Everything another replica needs to reach our state: the winning op of every field, every
-/// op still waiting for its case, and every shared note. Losing ops are left out: they would
-/// lose again anywhere.
+/// Everything another replica needs to reach our state: the winning op of every last-writer-wins
+/// field, every op still waiting for its case, and every op of a field without a clock (notes,
+/// tasks and gifts added, refunds: append-only sets, and ops from a newer Kindly). Losing ops
+/// are left out: they would lose again anywhere.
 pub fn snapshot(conn: &Connection) -> Result<Vec<Op>> {
     select(
         conn,
         "WHERE private = 0 AND (
-             applied = 0 OR entity = 'note'
-             OR hlc = (SELECT f.hlc FROM field_clocks f
-                       WHERE f.entity = ops.entity AND f.entity_id = ops.entity_id AND f.field = ops.field))
+             applied = 0
+             OR coalesce((SELECT f.hlc FROM field_clocks f
+                          WHERE f.entity = ops.entity AND f.entity_id = ops.entity_id AND f.field = ops.field),
+                         ops.hlc) = ops.hlc)
          ORDER BY hlc",
         [],
     )

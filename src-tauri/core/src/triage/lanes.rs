@@ -47,10 +47,16 @@ pub enum QueueName {
     Review,
     /// Put away until a date, or until the customer writes again.
     Snoozed,
+    /// Everyone gets an answer: cases with a message nobody has answered, by deadline.
+    Unanswered,
+    /// Follow-ups and callbacks due now.
+    Due,
+    /// Cases we work on that owe the customer a status update.
+    Nudges,
 }
 
 impl QueueName {
-    pub const ALL: [QueueName; 9] = [
+    pub const ALL: [QueueName; 12] = [
         QueueName::Owner,
         QueueName::OwnerExcellent,
         QueueName::OwnerAngry,
@@ -60,6 +66,9 @@ impl QueueName {
         QueueName::All,
         QueueName::Review,
         QueueName::Snoozed,
+        QueueName::Unanswered,
+        QueueName::Due,
+        QueueName::Nudges,
     ];
 
     /// Which cases belong to the queue, as a condition on `cases c`. Snoozed cases are in no
@@ -93,13 +102,41 @@ impl QueueName {
                 "c.status != 'closed' AND c.snoozed_until_ms > CAST(unixepoch('subsec') * 1000 AS INTEGER)",
                 " AND coalesce(c.last_inbound_ms, 0) <= c.snooze_set_ms"
             ),
+            QueueName::Unanswered => crate::unanswered_sql!(),
+            QueueName::Due => {
+                "EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.done_ms IS NULL
+                           AND t.due_ms <= CAST(unixepoch('subsec') * 1000 AS INTEGER))"
+            }
+            // Narrowed by `keeps` (the nudge depends on the care settings).
+            QueueName::Nudges => awake!("c.status = 'open'"),
+        }
+    }
+
+    /// The part of a queue's rule SQL does not hold: whether a case owes a status update.
+    pub fn keeps(self, answering: Option<&crate::care::tracker::Answering>) -> bool {
+        match self {
+            QueueName::Nudges => answering.is_some_and(|a| a.nudge.is_some()),
+            _ => true,
         }
     }
 
     /// Owner queues: most urgent first. Assistant: oldest unanswered first, automated mail last.
-    /// Waiting and done: most recent first.
-    pub fn sort(self, rows: &mut [CaseRow]) {
+    /// Unanswered: nearest answer deadline first. Due: soonest task first. Nudges: longest silent
+    /// first. Waiting and done: most recent first.
+    pub fn sort(
+        self,
+        rows: &mut [CaseRow],
+        answering: &std::collections::HashMap<String, crate::care::tracker::Answering>,
+        due_ms: &std::collections::HashMap<String, i64>,
+    ) {
+        let deadline = |r: &CaseRow| answering.get(&r.id).and_then(|a| a.answer_by_ms).unwrap_or(i64::MAX);
         match self {
+            // The nearest deadline first: owner-lane mail has the shorter target.
+            QueueName::Unanswered => rows.sort_by(|a, b| deadline(a).cmp(&deadline(b)).then(a.id.cmp(&b.id))),
+            QueueName::Due => rows.sort_by(|a, b| {
+                due_ms.get(&a.id).unwrap_or(&i64::MAX).cmp(due_ms.get(&b.id).unwrap_or(&i64::MAX)).then(a.id.cmp(&b.id))
+            }),
+            QueueName::Nudges => rows.sort_by(|a, b| a.last_message_ms.cmp(&b.last_message_ms).then(a.id.cmp(&b.id))),
             QueueName::Owner | QueueName::OwnerExcellent | QueueName::OwnerAngry | QueueName::Review => {
                 rows.sort_by(|a, b| {
                     b.score.total_cmp(&a.score).then(a.last_inbound_ms.cmp(&b.last_inbound_ms)).then(a.id.cmp(&b.id))
@@ -261,9 +298,7 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
     let v = &f.value;
     let t = &f.thresholds;
     let valuable = v.lifetime_minor >= t.valuable_lifetime_minor || v.orders >= t.valuable_orders;
-    let serial_refunder = v.refunds >= t.serial_refunds
-        && v.orders > 0
-        && f64::from(v.refunds) / f64::from(v.orders) >= t.serial_refund_ratio;
+    let serial_refunder = t.is_serial_refunder(v);
     let waiting = unanswered + f.other_open_cases as usize;
 
     let mut reasons = Reasons::default();

@@ -53,6 +53,13 @@ impl TriageSettings {
         Ok(settings::get(conn, Self::KEY)?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
     }
 
+    /// Many refunds, and a large share of the customer's orders refunded.
+    pub fn is_serial_refunder(&self, v: &orders::Value) -> bool {
+        v.refunds >= self.serial_refunds
+            && v.orders > 0
+            && f64::from(v.refunds) / f64::from(v.orders) >= self.serial_refund_ratio
+    }
+
     pub fn validate(&self) -> Result<()> {
         let problem = if self.valuable_lifetime_minor < 0 {
             Some("the lifetime value must be zero or more")
