@@ -140,14 +140,10 @@ pub fn check_can_close(conn: &Connection, case_id: &str, now_ms: i64) -> Result<
 
 /// A note of thanks, not a question: praise with no request, complaint or question in it.
 pub fn is_thank_you(body: &str) -> bool {
-    use crate::triage::signals::{self, Signal};
+    use crate::triage::signals;
     let own = signals::own_words(body);
-    let evidence = signals::find(&own);
-    signals::total(&evidence, Signal::Praise) >= 0.4
-        && [Signal::Anger, Signal::SpecialRequest, Signal::ThreatPublic, Signal::Chargeback, Signal::Pitch]
-            .iter()
-            .all(|&s| signals::total(&evidence, s) == 0.0)
-        && !own.contains('?')
+    let labels = signals::analyze(&own).labels;
+    labels == ["praise"] && !own.contains('?')
 }
 
 /// "2 days", "5 hours".

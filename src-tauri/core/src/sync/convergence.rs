@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
+use rusqlite::OptionalExtension;
 
 use super::ops;
 use super::{Role, edit, replica};
@@ -62,6 +63,13 @@ enum Action {
     Snooze(usize, Option<i64>),
     /// Refund the n-th order of the store (or mark that refund done).
     Refund(usize, bool),
+    FollowUp(usize, i64),
+    /// Tick off (or put back) the n-th task this replica knows.
+    TaskDone(usize, bool),
+    Gift(usize),
+    Refunder(usize, Option<crate::care::decisions::RefunderDecision>),
+    NoReplyNeeded(usize, bool),
+    CareHours(u32),
 }
 
 fn lane() -> impl Strategy<Value = Lane> {
@@ -83,6 +91,20 @@ fn action() -> impl Strategy<Value = Action> {
         (100i64..900).prop_map(|v| Action::Settings(v * 100)),
         (0..6usize, proptest::option::of(1i64..100)).prop_map(|(c, h)| Action::Snooze(c, h)),
         (0..3usize, any::<bool>()).prop_map(|(o, done)| Action::Refund(o, done)),
+        (0..6usize, 1i64..100).prop_map(|(c, h)| Action::FollowUp(c, h)),
+        (0..4usize, any::<bool>()).prop_map(|(n, done)| Action::TaskDone(n, done)),
+        (0..6usize).prop_map(Action::Gift),
+        (
+            0..6usize,
+            proptest::option::of(prop_oneof![
+                Just(crate::care::decisions::RefunderDecision::Refund),
+                Just(crate::care::decisions::RefunderDecision::RefundDoNotSell),
+                Just(crate::care::decisions::RefunderDecision::DeclineKindly),
+            ])
+        )
+            .prop_map(|(c, d)| Action::Refunder(c, d)),
+        (0..6usize, any::<bool>()).prop_map(|(c, on)| Action::NoReplyNeeded(c, on)),
+        (1u32..200).prop_map(Action::CareHours),
     ]
 }
 
@@ -137,14 +159,62 @@ fn act(store: &mut Store, ids: &[String], skew_min: i64, action: &Action) {
             }
         }
         Action::Snooze(c, hours) => edit::snooze(tx, now, &ids[*c], hours.map(|h| now + h * 3_600_000)),
+        Action::FollowUp(c, hours) => {
+            let task = crate::care::tasks::Task {
+                uid: String::new(),
+                case_id: ids[*c].clone(),
+                kind: crate::care::tasks::TaskKind::FollowUp,
+                due_ms: now + hours * 3_600_000,
+                note: "Did the new download work?".into(),
+                phone: None,
+                time_zone: None,
+                author_name: String::new(),
+                created_ms: now,
+                done_ms: None,
+            };
+            edit::add_task(tx, now, &task).map(drop)
+        }
+        Action::TaskDone(n, done) => {
+            let uid: Option<String> = tx
+                .query_row("SELECT uid FROM tasks ORDER BY uid LIMIT 1 OFFSET ?1", [*n as i64], |r| r.get(0))
+                .optional()?;
+            uid.map_or(Ok(()), |uid| edit::task_done(tx, now, &uid, *done))
+        }
+        Action::Gift(c) => {
+            let gift = crate::care::gifts::Gift {
+                uid: String::new(),
+                case_id: ids[*c].clone(),
+                customer_email: String::new(),
+                kind: crate::care::gifts::GiftKind::Bonus,
+                description: format!("Bonus chapter at {now}"),
+                amount_minor: None,
+                currency: None,
+                author_name: String::new(),
+                created_ms: now,
+            };
+            edit::give_gift(tx, now, &gift).map(drop)
+        }
+        Action::Refunder(c, d) => {
+            let email = crate::store::cases::customer_email(tx, &ids[*c])?.unwrap_or_default();
+            edit::decide_refunder(tx, now, &email, *d)
+        }
+        Action::NoReplyNeeded(c, on) => edit::no_reply_needed(tx, now, &ids[*c], *on),
+        Action::CareHours(h) => {
+            let care = crate::care::CareSettings { status_update_hours: *h, ..Default::default() };
+            edit::set_care_settings(tx, now, &care)
+        }
         Action::Settings(v) => {
             let settings = TriageSettings { valuable_lifetime_minor: *v, ..TriageSettings::default() };
             edit::set_triage_settings(tx, now, &settings)
         }
     });
-    // Assistants may not write private notes: refused, nothing recorded.
+    // Assistants may not write private notes, decide about refunders or say "no reply needed":
+    // refused, nothing recorded.
     if let Err(e) = result {
-        assert!(matches!(action, Action::Note(_, true)), "{action:?} failed: {e}");
+        assert!(
+            matches!(action, Action::Note(_, true) | Action::Refunder(..) | Action::NoReplyNeeded(..)),
+            "{action:?} failed: {e}"
+        );
     }
 }
 
@@ -165,9 +235,13 @@ fn state(store: &Store) -> String {
     let mut out = String::new();
     for (sql, cols) in [
         (
-            "SELECT id, lane, lane_manual, suggested_lane, status, assignee, reviewed, score, reasons, tags, snoozed_until_ms, snooze_set_ms FROM cases ORDER BY id",
-            12,
+            "SELECT id, lane, lane_manual, suggested_lane, status, assignee, reviewed, score, reasons, tags, snoozed_until_ms, snooze_set_ms, no_reply_needed_ms FROM cases ORDER BY id",
+            13,
         ),
+        ("SELECT uid, case_id, kind, due_ms, note, author_name, created_ms, done_ms FROM tasks ORDER BY uid", 8),
+        ("SELECT uid, case_id, customer_email, kind, description, author_name, created_ms FROM gifts ORDER BY uid", 7),
+        ("SELECT email, decision, decided_ms FROM refunder_decisions ORDER BY email", 3),
+        ("SELECT value FROM settings WHERE key = 'care.settings'", 1),
         ("SELECT case_id, correction FROM triage_corrections ORDER BY 1, 2", 2),
         (
             "SELECT uid, case_id, author_role, author_name, body, created_ms FROM case_notes WHERE private = 0 ORDER BY uid",
@@ -241,6 +315,12 @@ proptest! {
         let s0 = state(&rs[0]);
         prop_assert_eq!(&s0, &state(&rs[1]));
         prop_assert_eq!(&s0, &state(&rs[2]));
+        // A new replica that only gets a snapshot (after compaction) reaches the same state.
+        std::fs::create_dir_all(dir.path().join("fresh")).unwrap();
+        let mut fresh = replicas(&dir.path().join("fresh"), [Role::Assistant; 3]).remove(0);
+        let snapshot = ops::snapshot(rs[0].conn()).unwrap();
+        deliver(&mut fresh, &snapshot);
+        prop_assert_eq!(&s0, &state(&fresh));
         // Private notes never left replica 0 or 2.
         let private_elsewhere: i64 = rs[1]
             .conn()
