@@ -31,6 +31,12 @@ pub enum Error {
         "the OS keychain could not be used ({0}). Kindly keeps passwords in the Secret Service (GNOME Keyring or KWallet) on Linux: start one, or use --password-env VAR instead."
     )]
     Keychain(String),
+    /// An OAuth2 sign-in or token refresh failed; the message says what to do.
+    #[error("{0}")]
+    OAuth(String),
+    /// The provider no longer accepts the saved sign-in (`invalid_grant`): sign in again.
+    #[error("{0}")]
+    SignInAgain(String),
     #[error("{0}")]
     Invalid(String),
 }
@@ -48,6 +54,8 @@ impl Error {
             Error::BadArgs(_) => "bad_args",
             Error::NoMailbox => "no_mailbox",
             Error::Keychain(_) => "keychain",
+            Error::OAuth(_) => "oauth",
+            Error::SignInAgain(_) => "sign_in_again",
             Error::Invalid(_) => "invalid",
         }
     }

@@ -253,6 +253,15 @@ security: string,
  * Goes to the OS keychain; never stored or logged by Kindly.
  */
 password: string, };
+export type ConnectOAuthArgs = { email: string, 
+/**
+ * `google` or `microsoft`.
+ */
+provider: string, imap_host: string, imap_port: number, smtp_host: string, smtp_port: number, username: string, 
+/**
+ * `tls`, `starttls` or `none` (IMAP; SMTP uses TLS on 465, STARTTLS elsewhere).
+ */
+security: string, };
 export type Commands = {
   app_info: { args: Empty; result: AppInfo };
   queue_counts: { args: Empty; result: QueueCounts };
@@ -273,6 +282,7 @@ export type Commands = {
   set_ack_settings: { args: AckSettings; result: AckSettings };
   discover_settings: { args: DiscoverArgs; result: ServerSettings | null };
   connect_mailbox: { args: ConnectArgs; result: SyncState };
+  connect_oauth: { args: ConnectOAuthArgs; result: SyncState };
   refund_order: { args: RefundArgs; result: CaseDetail };
   refund_done: { args: RefundArgs; result: CaseDetail };
   refund_policy: { args: Empty; result: RefundPolicy };

@@ -51,6 +51,7 @@ pub fn typescript() -> String {
         ServerSettings::decl(),
         DiscoverArgs::decl(),
         ConnectArgs::decl(),
+        ConnectOAuthArgs::decl(),
     ];
     let mut out = String::from(
         "// Generated from kindly-core's contract (src-tauri/core/src/api). Do not edit: run\n\

@@ -6,7 +6,7 @@ use ts_rs::TS;
 
 pub use crate::commerce::refunds::{Eligibility, RefundPolicy};
 pub use crate::mail::ack::AckSettings;
-pub use crate::mail::connect::ConnectArgs;
+pub use crate::mail::connect::{ConnectArgs, ConnectOAuthArgs};
 pub use crate::mail::providers::ServerSettings;
 pub use crate::sync::Role;
 pub use crate::sync::state::{SyncPhase, SyncProgress, SyncState};

@@ -15,6 +15,8 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0007_ack.sql"),
     include_str!("migrations/0008_keychain.sql"),
     include_str!("migrations/0009_refunds.sql"),
+    // 0010 is another branch's; it goes before this one when they meet.
+    include_str!("migrations/0011_oauth.sql"),
 ];
 
 pub fn latest() -> i64 {
