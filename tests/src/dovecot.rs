@@ -130,14 +130,13 @@ auth_mechanisms = {mechanisms}
 mail_location = maildir:{root}/mail/%u
 first_valid_uid = 1
 passdb {{
-  driver = passwd-file
-  mechanisms = plain login
+  driver = passwd-file{password_mechanisms}
   args = scheme=PLAIN username_format=%u {root}/passwd
 }}
 {oauth2_passdb}
 userdb {{
   driver = static
-  args = uid=dovecot gid=dovecot home={root}/mail/%u
+  args = uid=dovecot gid=dovecot home={root}/mail/%u{all_users}
 }}
 service imap-login {{
   inet_listener imap {{
@@ -159,6 +158,10 @@ protocol imap {{
 }}
 "#,
             root = root.display(),
+            // doveadm's user lookups (the SMTP sink delivers with `doveadm save`) would otherwise
+            // ask the oauth2 passdb too, which has no token to check.
+            password_mechanisms = if introspection_url.is_some() { "\n  mechanisms = plain login" } else { "" },
+            all_users = if introspection_url.is_some() { " allow_all_users=yes" } else { "" },
             mechanisms = if introspection_url.is_some() { "plain login xoauth2 oauthbearer" } else { "plain login" },
             oauth2_passdb = match introspection_url {
                 Some(_) => format!(
