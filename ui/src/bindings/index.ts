@@ -242,7 +242,12 @@ source: string,
 /**
  * What the person should know, e.g. that Gmail wants an app password.
  */
-advice: string | null, };
+advice: string | null, 
+/**
+ * `google` or `microsoft` when Kindly can sign in with the provider (OAuth2) instead of a
+ * password.
+ */
+oauth: string | null, };
 export type DiscoverArgs = { email: string, };
 export type ConnectArgs = { email: string, imap_host: string, imap_port: number, smtp_host: string, smtp_port: number, username: string, 
 /**
