@@ -42,6 +42,8 @@ struct Idp {
     /// `expires_in` of the next tokens issued for a code.
     code_expires_in: i64,
     refreshes: u32,
+    /// The scope of the last authorization request.
+    scope: String,
     /// Every token the mail servers asked about, in order.
     introspected: Vec<String>,
     issued: u32,
@@ -86,6 +88,7 @@ async fn authorize(State(p): State<Provider>, RawQuery(query): RawQuery) -> Resp
     }
     let mut idp = p.idp.lock().unwrap();
     idp.issued += 1;
+    idp.scope = field("scope");
     let code = format!("code-{}", idp.issued);
     idp.codes.insert(code.clone(), (field("code_challenge"), field("redirect_uri")));
     let mut location = url::Url::parse(&field("redirect_uri")).unwrap();
@@ -167,6 +170,7 @@ impl Provider {
             refresh_answer: RefreshAnswer::Ok,
             code_expires_in: 3600,
             refreshes: 0,
+            scope: String::new(),
             introspected: Vec::new(),
             issued: 0,
         };
@@ -433,4 +437,46 @@ fn without_a_client_id_the_cli_says_what_to_do() {
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("KINDLY_OAUTH_CLIENT_ID_MICROSOFT") && err.contains("app password"), "{err}");
+}
+
+#[test]
+fn the_window_signs_in_with_microsoft_and_the_background_sync_uses_the_token() {
+    let s = Setup::start();
+    for m in synth::messages(3, 5) {
+        s.dovecot.client().append("INBOX", &m.bytes);
+    }
+    // The "system browser" follows the address and the redirect, as a person's browser would.
+    let browser = s.dir.path().join("browser.sh");
+    std::fs::write(&browser, "#!/bin/sh\nexec curl --noproxy '*' -sfL -o /dev/null \"$1\"\n").unwrap();
+    std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let ui = s.dir.path().join("ui");
+    std::fs::create_dir_all(&ui).unwrap();
+    std::fs::write(ui.join("index.html"), "<!doctype html><title>Kindly</title>").unwrap();
+    let mut command = s.kindly(&["serve", "--port", "0", "--ui-dir", ui.to_str().unwrap()]);
+    command.env("KINDLY_BROWSER", &browser).env("KINDLY_OAUTH_CLIENT_ID_MICROSOFT", CLIENT_ID);
+    let server = kindly_tests::web::Server::start(command);
+
+    let args = serde_json::json!({
+        "email": USER, "provider": "microsoft", "imap_host": "127.0.0.1", "imap_port": s.dovecot.port,
+        "smtp_host": "127.0.0.1", "smtp_port": 2525, "username": USER, "security": "none",
+    });
+    let (status, state) = server.api("connect_oauth", &args);
+    assert_eq!(status, 200, "{state}");
+    assert_eq!(state["mailbox"], USER);
+    let scope = s.provider.set(|i| i.scope.clone());
+    assert!(scope.contains("IMAP.AccessAsUser.All") && scope.contains("offline_access"), "{scope}");
+    assert_eq!(account(&s.db()).unwrap().oauth_provider.as_deref(), Some("microsoft"));
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let (_, state) = server.api("sync_status", &serde_json::json!({}));
+        if state["phase"] == "synced" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the background sync did not finish: {state}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let (_, counts) = server.api("queue_counts", &serde_json::json!({}));
+    assert!(counts["all"].as_u64().is_some_and(|n| n >= 1), "the mail was fetched: {counts}");
+    assert!(s.provider.set(|i| i.introspected.len()) >= 2, "sign-in check and sync both used the token");
 }
