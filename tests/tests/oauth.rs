@@ -359,7 +359,7 @@ fn sign_in_in_the_browser_then_sync_and_reply_over_xoauth2() {
     let asked = s.provider.set(|i| i.introspected.len());
     let out = s.run(&["sync", "--once"]);
     let outbox = || {
-        let store = kindly_core::Store::open(&s.db()).unwrap();
+        let store = kindly_core::Store::open(s.db()).unwrap();
         kindly_core::store::outbox::all(store.conn()).unwrap().into_iter().map(|i| i.last_error).collect::<Vec<_>>()
     };
     assert!(stdout(&out).contains("Sent 1 replies"), "{}\n{}\n{:?}", stdout(&out), stderr(&out), outbox());

@@ -273,44 +273,60 @@ pub async fn sign_in_within(
     token_request(provider, &client, &form, None).await
 }
 
-/// Accepts connections until the redirect (a request with `state`, `code` or `error`) arrives:
-/// other requests (a favicon) get a 404. The redirect is answered with a page saying what
-/// happened; a wrong `state` (a forged or stale redirect) ends the sign-in with an error.
+/// Accepts connections until the redirect (a request to `/` with `state`, `code` or `error`)
+/// arrives: other requests (a favicon) get a 404. Connections are read side by side, so a
+/// browser's idle pre-connection cannot hold up the real one. The redirect is answered with a
+/// page saying what happened; a wrong or missing `state` (a forged or stale redirect) ends the
+/// sign-in with an error.
 async fn wait_for_redirect(listener: &tokio::net::TcpListener, state: &str, provider: Provider) -> Result<String> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(tokio::net::TcpStream, String)>(8);
     loop {
-        let (mut stream, _) =
-            listener.accept().await.map_err(|e| Error::OAuth(format!("the sign-in listener failed: {e}")))?;
-        let Ok(Ok(target)) = tokio::time::timeout(Duration::from_secs(10), read_request_target(&mut stream)).await
-        else {
-            continue;
+        let (mut stream, target) = tokio::select! {
+            accepted = listener.accept() => {
+                let (mut stream, _) =
+                    accepted.map_err(|e| Error::OAuth(format!("the sign-in listener failed: {e}")))?;
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let read = tokio::time::timeout(Duration::from_secs(10), read_request_target(&mut stream)).await;
+                    if let Ok(Ok(target)) = read {
+                        let _ = tx.send((stream, target)).await;
+                    }
+                });
+                continue;
+            }
+            Some(request) = rx.recv() => request,
         };
         let Ok(url) = url::Url::parse(&format!("http://127.0.0.1{target}")) else { continue };
         let params: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
-        if url.path() != "/" || !(params.contains_key("state") || params.contains_key("code")) {
+        if url.path() != "/" || !["state", "code", "error"].iter().any(|k| params.contains_key(*k)) {
             let _ = respond(&mut stream, "404 Not Found", "Not found.").await;
             continue;
         }
-        let outcome = if params.get("state").map(String::as_str) != Some(state) {
-            Err(Error::OAuth(
+        let forged = || {
+            Error::OAuth(
                 "the browser came back with a sign-in answer that does not belong to this sign-in (its state did not \
                  match): start the sign-in again"
                     .into(),
-            ))
-        } else if let Some(error) = params.get("error") {
-            let detail = params.get("error_description").map(|d| format!(" ({d})")).unwrap_or_default();
-            Err(match error.as_str() {
-                "access_denied" => Error::OAuth(format!(
-                    "{} sign-in was cancelled or access was not granted{detail}: start again and allow Kindly to read and send mail",
-                    provider.display()
-                )),
-                other => Error::OAuth(format!("{} refused the sign-in: {other}{detail}", provider.display())),
-            })
-        } else {
-            params
-                .get("code")
-                .filter(|c| !c.is_empty())
-                .cloned()
-                .ok_or_else(|| Error::OAuth("the browser came back without an authorization code: start again".into()))
+            )
+        };
+        let outcome = match (params.get("state"), params.get("error")) {
+            (Some(s), _) if s != state => Err(forged()),
+            (_, Some(error)) => {
+                let detail = params.get("error_description").map(|d| format!(" ({d})")).unwrap_or_default();
+                Err(match error.as_str() {
+                    "access_denied" => Error::OAuth(format!(
+                        "{} sign-in was cancelled or access was not granted{detail}: start again and allow Kindly to read and send mail",
+                        provider.display()
+                    )),
+                    other => Error::OAuth(format!("{} refused the sign-in: {other}{detail}", provider.display())),
+                })
+            }
+            (None, None) => Err(forged()),
+            (Some(_), None) => {
+                params.get("code").filter(|c| !c.is_empty()).cloned().ok_or_else(|| {
+                    Error::OAuth("the browser came back without an authorization code: start again".into())
+                })
+            }
         };
         let page = match &outcome {
             Ok(_) => "Signed in. You can close this tab and return to Kindly.".to_string(),
@@ -591,5 +607,43 @@ mod tests {
         assert_eq!(Provider::for_settings("Gmail"), Some(Provider::Google));
         assert_eq!(Provider::for_settings("Microsoft 365 / Outlook"), Some(Provider::Microsoft));
         assert_eq!(Provider::for_settings("Fastmail"), None);
+    }
+
+    async fn get(port: u16, target: &str) -> String {
+        let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        s.write_all(format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).await.unwrap();
+        answer
+    }
+
+    #[tokio::test]
+    async fn the_loopback_listener_takes_one_redirect_and_checks_its_state() {
+        for (target, expect) in [
+            ("/?code=c0de&state=good", Ok("c0de")),
+            ("/?code=c0de&state=forged", Err("does not belong to this sign-in")),
+            ("/?code=c0de", Err("does not belong to this sign-in")),
+            ("/?error=access_denied&state=good", Err("cancelled")),
+        ] {
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let waiting = tokio::spawn(async move { wait_for_redirect(&listener, "good", Provider::Google).await });
+            // An idle pre-connection and a favicon request do not end or block the wait.
+            let _idle = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+            assert!(get(port, "/favicon.ico").await.starts_with("HTTP/1.1 404"));
+            let page = get(port, target).await;
+            let outcome = waiting.await.unwrap();
+            match expect {
+                Ok(code) => {
+                    assert_eq!(outcome.unwrap(), code);
+                    assert!(page.starts_with("HTTP/1.1 200") && page.contains("return to Kindly"), "{page}");
+                }
+                Err(words) => {
+                    let e = outcome.unwrap_err().to_string();
+                    assert!(e.contains(words), "{target}: {e}");
+                    assert!(page.starts_with("HTTP/1.1 400"), "{page}");
+                }
+            }
+        }
     }
 }
