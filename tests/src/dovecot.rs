@@ -95,6 +95,17 @@ fn free_port() -> u16 {
 
 impl Dovecot {
     pub fn start() -> Dovecot {
+        Self::start_with(None)
+    }
+
+    /// The same server, also accepting OAuth2 bearer tokens (SASL XOAUTH2 and OAUTHBEARER) through
+    /// an `oauth2` passdb that POSTs each token to `introspection_url` (RFC 7662 style: the answer
+    /// must say `"active": true` and name the user in `email`). Passwords keep working.
+    pub fn start_oauth2(introspection_url: &str) -> Dovecot {
+        Self::start_with(Some(introspection_url))
+    }
+
+    fn start_with(introspection_url: Option<&str>) -> Dovecot {
         let dir = tempfile::tempdir().expect("temp dir");
         let (port, tls_port) = (free_port(), free_port());
         let root = dir.path();
@@ -115,16 +126,17 @@ ssl = yes
 ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 mail_location = maildir:{root}/mail/%u
 first_valid_uid = 1
 passdb {{
-  driver = passwd-file
+  driver = passwd-file{password_mechanisms}
   args = scheme=PLAIN username_format=%u {root}/passwd
 }}
+{oauth2_passdb}
 userdb {{
   driver = static
-  args = uid=dovecot gid=dovecot home={root}/mail/%u
+  args = uid=dovecot gid=dovecot home={root}/mail/%u{all_users}
 }}
 service imap-login {{
   inet_listener imap {{
@@ -145,9 +157,31 @@ protocol imap {{
   mail_max_userip_connections = 100
 }}
 "#,
-            root = root.display()
+            root = root.display(),
+            // doveadm's user lookups (the SMTP sink delivers with `doveadm save`) would otherwise
+            // ask the oauth2 passdb too, which has no token to check.
+            password_mechanisms = if introspection_url.is_some() { "\n  mechanisms = plain login" } else { "" },
+            all_users = if introspection_url.is_some() { " allow_all_users=yes" } else { "" },
+            mechanisms = if introspection_url.is_some() { "plain login xoauth2 oauthbearer" } else { "plain login" },
+            oauth2_passdb = match introspection_url {
+                Some(_) => format!(
+                    "passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {}/oauth2.conf.ext\n}}",
+                    root.display()
+                ),
+                None => String::new(),
+            },
         );
         std::fs::write(root.join("dovecot.conf"), config).unwrap();
+        if let Some(url) = introspection_url {
+            std::fs::write(
+                root.join("oauth2.conf.ext"),
+                format!(
+                    "introspection_mode = post\nintrospection_url = {url}\nforce_introspection = yes\n\
+                     username_attribute = email\nactive_attribute = active\nactive_value = true\n"
+                ),
+            )
+            .unwrap();
+        }
         std::fs::write(root.join("passwd"), format!("{USER}:{{PLAIN}}{PASSWORD}\n")).unwrap();
         // Mail processes run as the package's `dovecot` user, never as root.
         let status = Command::new("chown").args(["-R", "dovecot:dovecot"]).arg(root.join("mail")).status().unwrap();
@@ -225,6 +259,7 @@ protocol imap {{
             security: "none".into(),
             password_env: Some(PASSWORD_VAR.into()),
             keychain_entry: None,
+            oauth_provider: None,
         }
     }
 
@@ -335,15 +370,21 @@ impl SmtpSink {
     }
 
     pub fn start_on(dovecot: &Dovecot, folder: &str, port: u16) -> SmtpSink {
-        Self::spawn(dovecot, folder, port, false)
+        Self::spawn(dovecot, folder, port, false, None)
     }
 
     /// The same server, requiring STARTTLS with the test CA's certificate.
     pub fn start_starttls_on(dovecot: &Dovecot, folder: &str, port: u16) -> SmtpSink {
-        Self::spawn(dovecot, folder, port, true)
+        Self::spawn(dovecot, folder, port, true, None)
     }
 
-    fn spawn(dovecot: &Dovecot, folder: &str, port: u16, starttls: bool) -> SmtpSink {
+    /// The same server, also offering AUTH XOAUTH2: the bearer token is checked by POSTing it to
+    /// `introspection_url`, as the OAuth2 Dovecot does.
+    pub fn start_oauth2(dovecot: &Dovecot, folder: &str, introspection_url: &str) -> SmtpSink {
+        Self::spawn(dovecot, folder, free_port(), false, Some(introspection_url))
+    }
+
+    fn spawn(dovecot: &Dovecot, folder: &str, port: u16, starttls: bool, introspection: Option<&str>) -> SmtpSink {
         let mut imap = dovecot.client();
         if !imap
             .command("LIST \"\" \"*\"")
@@ -364,6 +405,7 @@ impl SmtpSink {
             .arg(USER)
             .arg(PASSWORD)
             .args(if starttls { vec![dovecot.root().join("cert.pem"), dovecot.root().join("key.pem")] } else { vec![] })
+            .envs(introspection.map(|url| ("SMTP_SINK_INTROSPECTION_URL", url)))
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(dovecot.root().join(format!("smtp-{port}.log"))).expect("smtp log"))
             .spawn()

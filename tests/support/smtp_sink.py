@@ -7,11 +7,18 @@ messages), `permfail` (answer 550). AUTH PLAIN/LOGIN is offered and checked.
 
 usage: smtp_sink.py PORT DOVECOT_CONFIG USER FOLDER MODE_FILE AUTH_USER AUTH_PASSWORD [CERT KEY]
 With CERT and KEY, STARTTLS is offered and required before AUTH and mail.
+With SMTP_SINK_INTROSPECTION_URL set, AUTH XOAUTH2 is offered too: the bearer token is POSTed
+(`token=…`) to that URL, which must answer {"active": true, "email": AUTH_USER}.
 """
 import asyncio
+import base64
+import json
+import os
 import ssl
 import subprocess
 import sys
+import urllib.parse
+import urllib.request
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -43,6 +50,34 @@ class Deliver:
         if done.returncode != 0:
             return "451 4.3.0 Could not deliver: " + done.stderr.decode(errors="replace").strip()
         return "250 2.0.0 OK delivered"
+
+
+def introspect(url, token):
+    body = urllib.parse.urlencode({"token": token}).encode()
+    with urllib.request.urlopen(url, data=body, timeout=10) as answer:
+        return json.load(answer)
+
+
+async def auth_XOAUTH2(self, server, args):
+    # The initial response: base64("user=U\x01auth=Bearer TOKEN\x01\x01").
+    if len(args) < 2:
+        return AuthResult(success=False)
+    try:
+        text = base64.b64decode(args[1], validate=True).decode()
+    except Exception:
+        return AuthResult(success=False)
+    fields = dict(f.split("=", 1) for f in text.split("\x01") if "=" in f)
+    token = fields.get("auth", "").removeprefix("Bearer ")
+    try:
+        info = await asyncio.to_thread(introspect, os.environ["SMTP_SINK_INTROSPECTION_URL"], token)
+    except Exception:
+        return AuthResult(success=False)
+    ok = info.get("active") is True and info.get("email") == fields.get("user") == auth_user
+    return AuthResult(success=ok)
+
+
+if os.environ.get("SMTP_SINK_INTROSPECTION_URL"):
+    Deliver.auth_XOAUTH2 = auth_XOAUTH2
 
 
 def authenticate(server, session, envelope, mechanism, auth_data):

@@ -37,6 +37,12 @@ pub enum Error {
     /// Closing a case whose customer has not had an answer.
     #[error("{0}")]
     NeedsAnswer(String),
+    /// An OAuth2 sign-in or token refresh failed; the message says what to do.
+    #[error("{0}")]
+    OAuth(String),
+    /// The provider no longer accepts the saved sign-in (`invalid_grant`): sign in again.
+    #[error("{0}")]
+    SignInAgain(String),
     #[error("{0}")]
     Invalid(String),
 }
@@ -56,6 +62,8 @@ impl Error {
             Error::TemplateUnedited(_) => "template_unedited",
             Error::NeedsAnswer(_) => "needs_answer",
             Error::Keychain(_) => "keychain",
+            Error::OAuth(_) => "oauth",
+            Error::SignInAgain(_) => "sign_in_again",
             Error::Invalid(_) => "invalid",
         }
     }

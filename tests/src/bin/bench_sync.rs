@@ -23,6 +23,7 @@ fn kindly_sync(db: &Path, port: u16) -> anyhow::Result<()> {
         security: "none".into(),
         password_env: Some(PASSWORD_VAR.into()),
         keychain_entry: None,
+        oauth_provider: None,
     };
     store.write(|tx| accounts::upsert(tx, &account, 0))?;
     let runtime = tokio::runtime::Runtime::new()?;

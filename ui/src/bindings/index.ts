@@ -306,7 +306,12 @@ source: string,
 /**
  * What the person should know, e.g. that Gmail wants an app password.
  */
-advice: string | null, };
+advice: string | null, 
+/**
+ * `google` or `microsoft` when Kindly can sign in with the provider (OAuth2) instead of a
+ * password.
+ */
+oauth: string | null, };
 export type DiscoverArgs = { email: string, };
 export type ConnectArgs = { email: string, imap_host: string, imap_port: number, smtp_host: string, smtp_port: number, username: string, 
 /**
@@ -413,6 +418,15 @@ export type DraftCheck = { warnings: Array<DraftWarning>,
  * On an owner-angry case: the five parts of a good answer, ticked where the draft has them.
  */
 good_answer: Array<AnswerPart>, };
+export type ConnectOAuthArgs = { email: string, 
+/**
+ * `google` or `microsoft`.
+ */
+provider: string, imap_host: string, imap_port: number, smtp_host: string, smtp_port: number, username: string, 
+/**
+ * `tls`, `starttls` or `none` (IMAP; SMTP uses TLS on 465, STARTTLS elsewhere).
+ */
+security: string, };
 export type Commands = {
   app_info: { args: Empty; result: AppInfo };
   queue_counts: { args: Empty; result: QueueCounts };
@@ -433,6 +447,7 @@ export type Commands = {
   set_ack_settings: { args: AckSettings; result: AckSettings };
   discover_settings: { args: DiscoverArgs; result: ServerSettings | null };
   connect_mailbox: { args: ConnectArgs; result: SyncState };
+  connect_oauth: { args: ConnectOAuthArgs; result: SyncState };
   refund_order: { args: RefundArgs; result: CaseDetail };
   refund_done: { args: RefundArgs; result: CaseDetail };
   refund_policy: { args: Empty; result: RefundPolicy };

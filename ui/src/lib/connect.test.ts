@@ -10,6 +10,8 @@ import {
   firstError,
   formFromSettings,
   isEmail,
+  oauthArgsFromForm,
+  oauthChoice,
   parsePort,
   portAfterSecurityChange,
   readDismissed,
@@ -31,6 +33,7 @@ const GMAIL: ServerSettings = {
   provider: 'Gmail',
   source: 'built-in',
   advice: 'Gmail needs an app password.',
+  oauth: 'google',
 };
 
 const filled: ConnectForm = {
@@ -213,5 +216,34 @@ describe('the welcome card', () => {
     expect(canConnect(sync)).toBe(true);
     expect(canConnect({ ...sync, phase: 'synced' })).toBe(false);
     expect(canConnect(null)).toBe(false);
+  });
+});
+
+describe('signing in with the provider', () => {
+  it('is offered for the providers the core can sign in with', () => {
+    expect(oauthChoice(GMAIL)).toEqual({ provider: 'google', label: 'Sign in with Google' });
+    expect(oauthChoice({ oauth: 'microsoft' })?.label).toBe('Sign in with Microsoft');
+    expect(oauthChoice({ oauth: null })).toBeNull();
+    expect(oauthChoice(null)).toBeNull();
+  });
+
+  it('takes the servers without a password', () => {
+    const { args, errors } = oauthArgsFromForm({ ...filled, password: '' }, 'google');
+    expect(errors).toEqual({});
+    expect(args).toEqual({
+      email: 'help@shop.example',
+      provider: 'google',
+      imap_host: 'mail.shop.example',
+      imap_port: 993,
+      smtp_host: 'mail.shop.example',
+      smtp_port: 587,
+      username: 'help@shop.example',
+      security: 'tls',
+    });
+    expect(args && 'password' in args).toBe(false);
+    const bad = oauthArgsFromForm({ ...filled, imapHost: '' }, 'google');
+    expect(bad.args).toBeNull();
+    expect(bad.errors.imapHost).toMatch(/IMAP/);
+    expect(bad.errors.password).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 // Connecting the support mailbox from the window: the form's checks, the ConnectArgs the core
 // takes, and the words that describe the settings Kindly found. No network here: the dialog
 // asks the core (`discover_settings`, `connect_mailbox`).
-import type { AppInfo, ConnectArgs, ServerSettings, SyncState } from '../bindings';
+import type { AppInfo, ConnectArgs, ConnectOAuthArgs, ServerSettings, SyncState } from '../bindings';
 
 export type Security = 'tls' | 'starttls' | 'none';
 
@@ -134,6 +134,30 @@ export function connectArgsFromForm(form: ConnectForm): { args: ConnectArgs | nu
     },
     errors,
   };
+}
+
+/** "Sign in with Google" / "…Microsoft" when the core can sign in with the provider (OAuth2) for
+ * these settings, else null: then only a password will do. */
+export function oauthChoice(s: Pick<ServerSettings, 'oauth'> | null): { provider: string; label: string } | null {
+  switch (s?.oauth) {
+    case 'google':
+      return { provider: 'google', label: 'Sign in with Google' };
+    case 'microsoft':
+      return { provider: 'microsoft', label: 'Sign in with Microsoft' };
+    default:
+      return null;
+  }
+}
+
+/** The form checked for `connect_oauth`: the same servers as for a password, no password. */
+export function oauthArgsFromForm(
+  form: ConnectForm,
+  provider: string,
+): { args: ConnectOAuthArgs | null; errors: ConnectErrors } {
+  const { args, errors } = connectArgsFromForm({ ...form, password: 'unused' });
+  if (args === null) return { args: null, errors };
+  const { password: _unused, ...servers } = args;
+  return { args: { ...servers, provider }, errors };
 }
 
 /** The fields in the order they appear, for focusing the first one to fix. */

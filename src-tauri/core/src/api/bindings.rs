@@ -70,6 +70,7 @@ pub fn typescript() -> String {
         DraftWarning::decl(),
         AnswerPart::decl(),
         DraftCheck::decl(),
+        ConnectOAuthArgs::decl(),
     ];
     let mut out = String::from(
         "// Generated from kindly-core's contract (src-tauri/core/src/api). Do not edit: run\n\

@@ -386,6 +386,13 @@ pub fn connect_mailbox(store: &mut Store, args: ConnectArgs) -> Result<SyncState
     crate::sync::state::load(store.conn())
 }
 
+/// Connects the support mailbox by signing in with Google or Microsoft in the system browser.
+/// Blocks until the browser comes back (at most five minutes).
+pub fn connect_oauth(store: &mut Store, args: ConnectOAuthArgs) -> Result<SyncState> {
+    crate::mail::connect::connect_oauth(store, &args)?;
+    crate::sync::state::load(store.conn())
+}
+
 /// Refunds the order in full (fees included) and starts the refund clock.
 pub fn refund_order(store: &mut Store, args: RefundArgs) -> Result<CaseDetail> {
     let now = store.now_ms();

@@ -68,6 +68,7 @@ commands! {
     set_ack_settings(AckSettings) -> AckSettings;
     discover_settings(DiscoverArgs) -> Option<ServerSettings>;
     connect_mailbox(ConnectArgs) -> SyncState;
+    connect_oauth(ConnectOAuthArgs) -> SyncState;
     refund_order(RefundArgs) -> CaseDetail;
     refund_done(RefundArgs) -> CaseDetail;
     refund_policy(Empty) -> RefundPolicy;

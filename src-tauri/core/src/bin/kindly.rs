@@ -223,6 +223,10 @@ enum AccountAction {
         /// Read the password from standard input and keep it in the OS keychain.
         #[arg(long)]
         password_stdin: bool,
+        /// Sign in with Google or Microsoft in the browser instead of a password (OAuth2): the
+        /// tokens are kept in the OS keychain and refreshed before they expire.
+        #[arg(long, value_parser = ["google", "microsoft"], conflicts_with_all = ["password_env", "password_stdin"])]
+        oauth: Option<String>,
     },
 }
 
@@ -536,13 +540,19 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Account {
-            action: AccountAction::Add { email, imap, smtp, user, security, password_env, password_stdin },
+            action: AccountAction::Add { email, imap, smtp, user, security, password_env, password_stdin, oauth },
         } => {
-            if password_env.is_none() && !password_stdin {
+            if password_env.is_none() && !password_stdin && oauth.is_none() {
                 return Err(Error::BadArgs(
-                    "say where the password comes from: --password-stdin (kept in the OS keychain) or --password-env VAR"
+                    "say where the password comes from: --password-stdin (kept in the OS keychain) or --password-env VAR, \
+                     or sign in with --oauth google|microsoft"
                         .into(),
                 ));
+            }
+            let provider = oauth.as_deref().map(kindly_core::mail::oauth::Provider::parse).transpose()?;
+            if let Some(provider) = provider {
+                // Before any network: a build without a client id says so at once.
+                kindly_core::mail::oauth::client(provider)?;
             }
             let found = match (&imap, &smtp) {
                 (Some(_), Some(_)) => None,
@@ -564,7 +574,7 @@ fn run(cli: Cli) -> Result<()> {
                         found.smtp_host,
                         found.smtp_port
                     );
-                    if let Some(advice) = &found.advice {
+                    if let (Some(advice), None) = (&found.advice, provider) {
                         println!("{advice}");
                     }
                     Some(found)
@@ -597,7 +607,7 @@ fn run(cli: Cli) -> Result<()> {
                 None
             };
             let mut store = open_store(db)?;
-            let account = kindly_core::store::accounts::Account {
+            let mut account = kindly_core::store::accounts::Account {
                 id: 0,
                 email: email.trim().to_ascii_lowercase(),
                 imap_host,
@@ -608,7 +618,24 @@ fn run(cli: Cli) -> Result<()> {
                 security,
                 password_env,
                 keychain_entry,
+                oauth_provider: None,
             };
+            if let Some(provider) = provider {
+                let runtime = tokio::runtime::Runtime::new().map_err(|e| Error::Invalid(e.to_string()))?;
+                let name = provider.display();
+                runtime.block_on(kindly_core::mail::connect::sign_in(&mut account, provider, &mut |url| {
+                    // Always printed: on a machine without a browser, open it elsewhere.
+                    let opened = kindly_core::mail::oauth::open_browser(url);
+                    let mut out = std::io::stdout().lock();
+                    let _ = writeln!(
+                        out,
+                        "Sign in with {name} in your browser{}:\n{url}\nWaiting for you to sign in (at most 5 minutes)…",
+                        if opened { " (it should open by itself; if not, open this address)" } else { " (open this address)" }
+                    );
+                    let _ = out.flush();
+                }))?;
+                println!("Signed in with {name}: the IMAP login works.");
+            }
             let saved =
                 store.write(|tx| kindly_core::store::accounts::upsert(tx, &account, kindly_core::time::now_ms()))?;
             println!("Mailbox {} connected. Run `kindly sync --once` to fetch its mail.", saved.email);

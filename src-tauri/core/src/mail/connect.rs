@@ -37,39 +37,139 @@ pub struct ConnectArgs {
 
 /// Checks the login, stores the password in the keychain and saves the account. Returns it.
 pub fn connect(store: &mut Store, args: &ConnectArgs) -> Result<Account> {
-    let email = args.email.trim().to_ascii_lowercase();
-    if !email.contains('@') {
-        return Err(Error::BadArgs(format!("`{}` is not an email address", args.email)));
-    }
-    if !matches!(args.security.as_str(), "tls" | "starttls" | "none") {
-        return Err(Error::BadArgs("security must be tls, starttls or none".into()));
-    }
-    if args.imap_host.trim().is_empty() || args.smtp_host.trim().is_empty() || args.password.is_empty() {
+    let server = Servers {
+        email: &args.email,
+        imap_host: &args.imap_host,
+        imap_port: args.imap_port,
+        smtp_host: &args.smtp_host,
+        smtp_port: args.smtp_port,
+        username: &args.username,
+        security: &args.security,
+    };
+    let mut account = server.account()?;
+    if args.password.is_empty() {
         return Err(Error::BadArgs("fill in the servers and the password".into()));
     }
-    let entry = format!("{}@{}:{}", args.username.trim(), args.imap_host.trim(), args.imap_port);
-    let account = Account {
-        id: 0,
-        email,
-        imap_host: args.imap_host.trim().into(),
-        imap_port: args.imap_port,
-        smtp_host: args.smtp_host.trim().into(),
-        smtp_port: args.smtp_port,
-        username: args.username.trim().into(),
-        security: args.security.clone(),
-        password_env: None,
-        keychain_entry: Some(entry.clone()),
-    };
+    let entry = format!("{}@{}:{}", account.username, account.imap_host, account.imap_port);
+    account.keychain_entry = Some(entry.clone());
     // The login first: a typo is caught before anything is saved.
     block_on(async {
-        let mut session = super::imap::connect(&account, &args.password).await?;
+        let mut session =
+            super::imap::connect(&account, &super::imap::Credentials::Password(args.password.clone())).await?;
         let _ = session.logout().await;
         Ok::<_, Error>(())
     })??;
     crate::secrets::store(&entry, &args.password)?;
+    save(store, &account)
+}
+
+/// What the window sends to sign in with Google or Microsoft: the servers as for a password,
+/// and the provider instead of the password.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ConnectOAuthArgs {
+    pub email: String,
+    /// `google` or `microsoft`.
+    pub provider: String,
+    pub imap_host: String,
+    pub imap_port: u16,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub username: String,
+    /// `tls`, `starttls` or `none` (IMAP; SMTP uses TLS on 465, STARTTLS elsewhere).
+    pub security: String,
+}
+
+/// Signs in with the provider in the system browser (blocking until the browser comes back or
+/// the sign-in times out), checks the IMAP login with the token, keeps the tokens in the
+/// keychain and saves the account.
+pub fn connect_oauth(store: &mut Store, args: &ConnectOAuthArgs) -> Result<Account> {
+    let provider = super::oauth::Provider::parse(&args.provider)?;
+    let server = Servers {
+        email: &args.email,
+        imap_host: &args.imap_host,
+        imap_port: args.imap_port,
+        smtp_host: &args.smtp_host,
+        smtp_port: args.smtp_port,
+        username: &args.username,
+        security: &args.security,
+    };
+    let mut account = server.account()?;
+    block_on(sign_in(&mut account, provider, &mut |url| {
+        if !super::oauth::open_browser(url) {
+            tracing::warn!("could not open the browser for the sign-in");
+        }
+    }))??;
+    save(store, &account)
+}
+
+/// The OAuth2 sign-in for `account` (CLI and window alike): the browser flow, then the IMAP login
+/// with the new token (so a mailbox without IMAP access is caught now), then the tokens into
+/// the keychain. Fills in how `account` logs in; does not save it.
+pub async fn sign_in(
+    account: &mut Account,
+    provider: super::oauth::Provider,
+    open: &mut (dyn FnMut(&str) + Send),
+) -> Result<()> {
+    let tokens = super::oauth::sign_in(provider, &account.email, open).await?;
+    let credentials = super::imap::Credentials::OAuth2 { access_token: tokens.access_token.clone() };
+    let mut session = super::imap::connect(account, &credentials).await?;
+    let _ = session.logout().await;
+    let entry = format!("{}@{}:{} oauth2", account.username, account.imap_host, account.imap_port);
+    crate::secrets::store(&entry, &tokens.to_json())?;
+    account.keychain_entry = Some(entry);
+    account.password_env = None;
+    account.oauth_provider = Some(provider.as_str().to_string());
+    Ok(())
+}
+
+/// The server fields both ways of connecting share, checked.
+struct Servers<'a> {
+    email: &'a str,
+    imap_host: &'a str,
+    imap_port: u16,
+    smtp_host: &'a str,
+    smtp_port: u16,
+    username: &'a str,
+    security: &'a str,
+}
+
+impl Servers<'_> {
+    fn account(&self) -> Result<Account> {
+        let email = self.email.trim().to_ascii_lowercase();
+        if !email.contains('@') {
+            return Err(Error::BadArgs(format!("`{}` is not an email address", self.email)));
+        }
+        if !matches!(self.security, "tls" | "starttls" | "none") {
+            return Err(Error::BadArgs("security must be tls, starttls or none".into()));
+        }
+        if self.imap_host.trim().is_empty() || self.smtp_host.trim().is_empty() {
+            return Err(Error::BadArgs("fill in the servers and the password".into()));
+        }
+        let username = match self.username.trim() {
+            "" => email.clone(),
+            u => u.to_string(),
+        };
+        Ok(Account {
+            id: 0,
+            email,
+            imap_host: self.imap_host.trim().into(),
+            imap_port: self.imap_port,
+            smtp_host: self.smtp_host.trim().into(),
+            smtp_port: self.smtp_port,
+            username,
+            security: self.security.to_string(),
+            password_env: None,
+            keychain_entry: None,
+            oauth_provider: None,
+        })
+    }
+}
+
+/// Saves the checked account; connecting from the demo inbox clears the demo first.
+fn save(store: &mut Store, account: &Account) -> Result<Account> {
     if crate::demo::is_loaded(store)? && accounts::first(store.conn())?.is_none() {
         crate::demo::clear(store)?;
     }
     let now = store.now_ms();
-    store.write(|tx| accounts::upsert(tx, &account, now))
+    store.write(|tx| accounts::upsert(tx, account, now))
 }

@@ -29,16 +29,50 @@ fn imap_error(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Invalid(format!("{what}: {e}"))
 }
 
-/// The password for `account`: from the environment variable named at `account add`, or from
-/// the OS keychain.
-pub fn password(account: &Account) -> Result<String> {
+/// How the mailbox proves who it is: a password, or an OAuth2 access token (XOAUTH2).
+#[derive(Clone)]
+pub enum Credentials {
+    Password(String),
+    OAuth2 { access_token: String },
+}
+
+/// Never print a secret, even in a debug log.
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Credentials::Password(_) => "Credentials::Password(…)",
+            Credentials::OAuth2 { .. } => "Credentials::OAuth2(…)",
+        })
+    }
+}
+
+/// The one place that decides how `account` logs in (IMAP and SMTP alike): an OAuth2 mailbox's
+/// tokens come from the keychain and are refreshed first when the access token has less than
+/// five minutes left (the new ones are stored at once); a password comes from the environment
+/// variable named at `account add`, or from the OS keychain.
+pub async fn credentials(account: &Account) -> Result<Credentials> {
+    if let Some(provider) = account.oauth_provider.as_deref() {
+        let provider = super::oauth::Provider::parse(provider)?;
+        let entry = account.keychain_entry.as_deref().ok_or_else(|| {
+            Error::SignInAgain(format!("no saved sign-in for this mailbox: sign in with {} again", provider.display()))
+        })?;
+        let tokens = super::oauth::Tokens::from_json(&crate::secrets::load(entry)?)?;
+        if !tokens.needs_refresh(now_ms()) {
+            return Ok(Credentials::OAuth2 { access_token: tokens.access_token });
+        }
+        // A failed refresh leaves the saved tokens as they were: nothing is lost.
+        let fresh = super::oauth::refresh(provider, &tokens).await?;
+        crate::secrets::store(entry, &fresh.to_json())?;
+        tracing::info!("refreshed the {} access token", provider.as_str());
+        return Ok(Credentials::OAuth2 { access_token: fresh.access_token });
+    }
     if let Some(var) = account.password_env.as_deref() {
-        return std::env::var(var).map_err(|_| {
+        return std::env::var(var).map(Credentials::Password).map_err(|_| {
             Error::Invalid(format!("the environment variable {var} that holds the mailbox password is not set"))
         });
     }
     match account.keychain_entry.as_deref() {
-        Some(entry) => crate::secrets::load(entry),
+        Some(entry) => crate::secrets::load(entry).map(Credentials::Password),
         None => Err(Error::Invalid(
             "no password source for this mailbox: run `kindly account add … --password-stdin` (keychain) or `--password-env VAR`"
                 .into(),
@@ -46,7 +80,18 @@ pub fn password(account: &Account) -> Result<String> {
     }
 }
 
-pub async fn connect(account: &Account, password: &str) -> Result<Session> {
+/// A SASL exchange with one initial response; later challenges (a failing XOAUTH2 server sends
+/// its error as one) get the empty answer the mechanism asks for, so the server ends with NO.
+struct Sasl(Option<String>);
+
+impl async_imap::Authenticator for Sasl {
+    type Response = Vec<u8>;
+    fn process(&mut self, _challenge: &[u8]) -> Vec<u8> {
+        self.0.take().map(String::into_bytes).unwrap_or_default()
+    }
+}
+
+pub async fn connect(account: &Account, credentials: &Credentials) -> Result<Session> {
     let addr = (account.imap_host.as_str(), account.imap_port);
     let tcp = TcpStream::connect(addr).await.map_err(|e| {
         imap_error(&format!("cannot reach {}:{} (check the host, port and network)", addr.0, addr.1), e)
@@ -68,10 +113,36 @@ pub async fn connect(account: &Account, password: &str) -> Result<Session> {
     if account.security != "starttls" {
         greeting(&mut client).await?;
     }
-    client
-        .login(&account.username, password)
-        .await
-        .map_err(|(e, _)| imap_error("the IMAP server refused the login (check the user name and password)", e))
+    match credentials {
+        Credentials::Password(password) => client
+            .login(&account.username, password)
+            .await
+            .map_err(|(e, _)| imap_error("the IMAP server refused the login (check the user name and password)", e)),
+        Credentials::OAuth2 { access_token } => {
+            let refused = |e| {
+                imap_error(
+                    "the IMAP server refused the sign-in token (sign in again; for Microsoft 365 your admin must allow IMAP)",
+                    e,
+                )
+            };
+            // XOAUTH2 is what Gmail and Microsoft speak; a server that knows only the standard
+            // OAUTHBEARER (RFC 7628) says the mechanism is unsupported, and gets that instead.
+            let first = Sasl(Some(super::oauth::xoauth2(&account.username, access_token)));
+            match client.authenticate("XOAUTH2", first).await {
+                Ok(session) => Ok(session),
+                Err((e, client)) if e.to_string().to_ascii_lowercase().contains("mechanism") => {
+                    let bearer = super::oauth::oauthbearer(
+                        &account.username,
+                        &account.imap_host,
+                        account.imap_port,
+                        access_token,
+                    );
+                    client.authenticate("OAUTHBEARER", Sasl(Some(bearer))).await.map_err(|(e, _)| refused(e))
+                }
+                Err((e, _)) => Err(refused(e)),
+            }
+        }
+    }
 }
 
 async fn greeting<T: Stream>(client: &mut async_imap::Client<T>) -> Result<()> {
@@ -203,8 +274,8 @@ async fn sync_pass(store: &mut Store, progress: &mut dyn FnMut(&str, u32, u32)) 
         let json = serde_json::to_string(&ours).map_err(|e| Error::Invalid(e.to_string()))?;
         store.write(|tx| settings::set(tx, settings::SUPPORT_ADDRESSES, &json))?;
     }
-    let password = password(&account)?;
-    let mut session = connect(&account, &password).await?;
+    let credentials = credentials(&account).await?;
+    let mut session = connect(&account, &credentials).await?;
     let sent = match sent_folder(&mut session).await? {
         Some(sent) => sent,
         None => {
@@ -229,7 +300,7 @@ async fn sync_pass(store: &mut Store, progress: &mut dyn FnMut(&str, u32, u32)) 
     store.write(|tx| crate::sync::ops::apply_pending(tx).map(drop))?;
     report.ops = crate::sync::transport::exchange(store, &mut session, &account).await?;
     report.acks_queued = store.write(|tx| super::ack::queue_due(tx, now_ms()))?;
-    report.sent = super::smtp::send_due(store, &mut session, &account, &password, &sent).await?;
+    report.sent = super::smtp::send_due(store, &mut session, &account, &credentials, &sent).await?;
     if report.sent.sent > 0 {
         let s = ingest_folder(store, &mut session, &account, &sent, condstore, &mut |done, goal| {
             progress(&sent, done, goal)
@@ -251,7 +322,7 @@ pub const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 /// has no IDLE), or a change made on this replica that is waiting to be pushed.
 pub async fn wait_for_change(store: &Store) -> Result<()> {
     let account = accounts::first(store.conn())?.ok_or(Error::NoMailbox)?;
-    let password = password(&account)?;
+    let credentials = credentials(&account).await?;
     let local = async {
         loop {
             tokio::time::sleep(LOCAL_CHECK_EVERY).await;
@@ -261,8 +332,8 @@ pub async fn wait_for_change(store: &Store) -> Result<()> {
         }
     };
     tokio::select! {
-        r = wait_on(&account, &password, "INBOX") => r,
-        r = wait_on(&account, &password, crate::sync::transport::FOLDER) => r,
+        r = wait_on(&account, &credentials, "INBOX") => r,
+        r = wait_on(&account, &credentials, crate::sync::transport::FOLDER) => r,
         r = local => r,
     }
 }
@@ -270,8 +341,8 @@ pub async fn wait_for_change(store: &Store) -> Result<()> {
 /// How often the loop looks for local changes to push while it waits on the server.
 const LOCAL_CHECK_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
-async fn wait_on(account: &Account, password: &str, folder: &str) -> Result<()> {
-    let mut session = connect(account, password).await?;
+async fn wait_on(account: &Account, credentials: &Credentials, folder: &str) -> Result<()> {
+    let mut session = connect(account, credentials).await?;
     let idle_offered = session.capabilities().await.map_err(|e| imap_error("reading capabilities", e))?.has_str("IDLE");
     if !idle_offered {
         let _ = session.logout().await;

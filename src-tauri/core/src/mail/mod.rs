@@ -7,6 +7,7 @@ pub mod imap;
 pub mod import;
 pub mod maildir;
 pub mod mbox;
+pub mod oauth;
 pub mod parse;
 pub mod providers;
 pub mod sanitize;

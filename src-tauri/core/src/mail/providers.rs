@@ -22,6 +22,9 @@ pub struct ServerSettings {
     pub source: String,
     /// What the person should know, e.g. that Gmail wants an app password.
     pub advice: Option<String>,
+    /// `google` or `microsoft` when Kindly can sign in with the provider (OAuth2) instead of a
+    /// password.
+    pub oauth: Option<String>,
 }
 
 struct Known {
@@ -92,6 +95,7 @@ pub fn built_in(email: &str) -> Result<Option<ServerSettings>> {
         provider: k.provider.into(),
         source: "built-in".into(),
         advice: Some(k.advice.into()),
+        oauth: super::oauth::Provider::for_settings(k.provider).map(|p| p.as_str().to_string()),
     }))
 }
 
@@ -196,6 +200,7 @@ pub fn parse_autoconfig(xml: &str, email: &str) -> Option<ServerSettings> {
         provider,
         source: String::new(),
         advice: None,
+        oauth: None,
     })
 }
 
@@ -207,7 +212,10 @@ mod tests {
     fn the_common_providers_are_built_in() {
         let g = built_in("Shop.Owner@gmail.com").unwrap().unwrap();
         assert_eq!((g.imap_host.as_str(), g.imap_port, g.smtp_port), ("imap.gmail.com", 993, 465));
+        assert_eq!(g.oauth.as_deref(), Some("google"));
         let m = built_in("me@outlook.com").unwrap().unwrap();
+        assert_eq!(m.oauth.as_deref(), Some("microsoft"));
+        assert_eq!(built_in("me@fastmail.com").unwrap().unwrap().oauth, None);
         assert_eq!((m.smtp_host.as_str(), m.smtp_port), ("smtp.office365.com", 587));
         assert!(built_in("me@icloud.com").unwrap().is_some() && built_in("me@fastmail.com").unwrap().is_some());
         assert!(built_in("me@zoho.com").unwrap().is_some());

@@ -8,6 +8,7 @@
 
 use lettre::AsyncTransport;
 use lettre::address::Envelope;
+use lettre::transport::smtp::authentication::Mechanism;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 
 use super::imap::Session;
@@ -50,6 +51,15 @@ fn smtp_tls(account: &Account) -> Result<Tls> {
     Ok(if account.smtp_port == 465 { Tls::Wrapper(params) } else { Tls::Required(params) })
 }
 
+/// The SMTP secret and the mechanisms to offer it with: a password goes by PLAIN or LOGIN
+/// (lettre's defaults), an OAuth2 access token by XOAUTH2 only (never as a password).
+fn smtp_auth(credentials: &super::imap::Credentials) -> (String, Vec<Mechanism>) {
+    match credentials {
+        super::imap::Credentials::Password(p) => (p.clone(), vec![Mechanism::Plain, Mechanism::Login]),
+        super::imap::Credentials::OAuth2 { access_token } => (access_token.clone(), vec![Mechanism::Xoauth2]),
+    }
+}
+
 async fn in_sent(imap: &mut Session, sent: &str, message_id: &str) -> Result<bool> {
     imap.select(sent).await.map_err(|e| Error::Invalid(format!("cannot open {sent}: {e}")))?;
     let id = message_id.replace('"', "");
@@ -64,17 +74,16 @@ pub async fn send_due(
     store: &mut Store,
     imap: &mut Session,
     account: &Account,
-    password: &str,
+    credentials: &super::imap::Credentials,
     sent: &str,
 ) -> Result<SendSummary> {
     let mut summary = SendSummary::default();
+    let (secret, mechanisms) = smtp_auth(credentials);
     let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous(account.smtp_host.clone())
         .port(account.smtp_port)
         .tls(smtp_tls(account)?)
-        .credentials(lettre::transport::smtp::authentication::Credentials::new(
-            account.username.clone(),
-            password.to_string(),
-        ))
+        .credentials(lettre::transport::smtp::authentication::Credentials::new(account.username.clone(), secret))
+        .authentication(mechanisms)
         .timeout(Some(std::time::Duration::from_secs(30)))
         .build();
     for item in outbox::due(store.conn(), now_ms())? {
@@ -145,4 +154,23 @@ pub async fn send_due(
         }
     }
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mail::imap::Credentials;
+
+    #[test]
+    fn a_token_goes_by_xoauth2_and_a_password_by_plain_or_login() {
+        let (secret, mechanisms) = smtp_auth(&Credentials::OAuth2 { access_token: "ya29.token".into() });
+        assert_eq!((secret.as_str(), mechanisms), ("ya29.token", vec![Mechanism::Xoauth2]));
+        let creds = lettre::transport::smtp::authentication::Credentials::new("a@b.example".into(), secret);
+        assert_eq!(
+            Mechanism::Xoauth2.response(&creds, None).unwrap(),
+            crate::mail::oauth::xoauth2("a@b.example", "ya29.token")
+        );
+        let (_, mechanisms) = smtp_auth(&Credentials::Password("pw".into()));
+        assert_eq!(mechanisms, vec![Mechanism::Plain, Mechanism::Login]);
+    }
 }

@@ -18,18 +18,21 @@ pub struct Account {
     pub password_env: Option<String>,
     /// Or the name of the password's entry in the OS keychain.
     pub keychain_entry: Option<String>,
+    /// `google` or `microsoft` when the mailbox signs in with OAuth2; then `keychain_entry` names
+    /// the keychain entry holding its tokens. `None`: a password.
+    pub oauth_provider: Option<String>,
 }
 
 /// Adds the account (or updates the one with the same address) and returns it.
 pub fn upsert(conn: &Connection, a: &Account, now_ms: i64) -> Result<Account> {
     conn.prepare_cached(
         "INSERT INTO accounts (email, imap_host, imap_port, smtp_host, smtp_port, username, security, password_env,
-                               created_ms, keychain_entry)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                               created_ms, keychain_entry, oauth_provider)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT(email) DO UPDATE SET imap_host = excluded.imap_host, imap_port = excluded.imap_port,
            smtp_host = excluded.smtp_host, smtp_port = excluded.smtp_port, username = excluded.username,
            security = excluded.security, password_env = excluded.password_env,
-           keychain_entry = excluded.keychain_entry",
+           keychain_entry = excluded.keychain_entry, oauth_provider = excluded.oauth_provider",
     )?
     .execute(params![
         a.email,
@@ -41,7 +44,8 @@ pub fn upsert(conn: &Connection, a: &Account, now_ms: i64) -> Result<Account> {
         a.security,
         a.password_env,
         now_ms,
-        a.keychain_entry
+        a.keychain_entry,
+        a.oauth_provider
     ])?;
     first(conn)?.ok_or_else(|| Error::Invalid("the account was not saved".into()))
 }
@@ -51,7 +55,7 @@ pub fn first(conn: &Connection) -> Result<Option<Account>> {
     Ok(conn
         .prepare_cached(
             "SELECT id, email, imap_host, imap_port, smtp_host, smtp_port, username, security, password_env,
-                    keychain_entry
+                    keychain_entry, oauth_provider
              FROM accounts ORDER BY id LIMIT 1",
         )?
         .query_row([], |r| {
@@ -66,6 +70,7 @@ pub fn first(conn: &Connection) -> Result<Option<Account>> {
                 security: r.get(7)?,
                 password_env: r.get(8)?,
                 keychain_entry: r.get(9)?,
+                oauth_provider: r.get(10)?,
             })
         })
         .optional()?)

@@ -16,6 +16,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0008_keychain.sql"),
     include_str!("migrations/0009_refunds.sql"),
     include_str!("migrations/0010_care.sql"),
+    include_str!("migrations/0011_oauth.sql"),
 ];
 
 pub fn latest() -> i64 {
