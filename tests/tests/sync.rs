@@ -407,3 +407,47 @@ fn two_running_syncs_converge_without_a_manual_pass() {
     let _ = (ra.wait(), rb.wait());
     assert!(arrived, "the note reached the other running replica");
 }
+
+#[test]
+fn follow_ups_gifts_and_the_owners_calls_reach_the_assistant_and_a_ticked_task_comes_back() {
+    let dovecot = seeded_dovecot(6);
+    let dir = tempfile::tempdir().unwrap();
+    let mut olivia = Replica::new(dir.path(), &dovecot, 2525, "Olivia", Role::Owner);
+    let mut dana = Replica::new(dir.path(), &dovecot, 2525, "Dana", Role::Assistant);
+    olivia.sync();
+    dana.sync();
+    let id = olivia.case_ids()[0].clone();
+    let due_ms = kindly_core::time::now_ms() - 60_000;
+    let case: CaseDetail = olivia.call(
+        "add_task",
+        serde_json::json!({ "case_id": id, "kind": "follow-up", "due_ms": due_ms, "note": "Did the fix work?" }),
+    );
+    let task = case.tasks[0].uid.clone();
+    olivia.call::<CaseDetail>(
+        "give_gift",
+        serde_json::json!({ "case_id": id, "kind": "discount", "description": "Code THANKYOU30, 30% off" }),
+    );
+    olivia.call::<CaseDetail>("no_reply_needed", serde_json::json!({ "case_id": id, "on": true }));
+    let mut care: kindly_core::care::CareSettings = olivia.call("care_settings", serde_json::json!({}));
+    care.cold_words.push("kindly note".into());
+    olivia.call::<kindly_core::care::CareSettings>("set_care_settings", serde_json::to_value(&care).unwrap());
+    olivia.sync();
+    dana.sync();
+
+    let seen = dana.case(&id);
+    assert_eq!(seen.tasks.len(), 1);
+    assert_eq!((seen.tasks[0].note.as_str(), seen.tasks[0].author_name.as_str()), ("Did the fix work?", "Olivia"));
+    assert_eq!(seen.customer.as_ref().unwrap().gifts[0].description, "Code THANKYOU30, 30% off");
+    assert_eq!(seen.summary.answering.unanswered, 0, "the owner's no-reply-needed travels");
+    let dana_care: kindly_core::care::CareSettings = dana.call("care_settings", serde_json::json!({}));
+    assert!(dana_care.cold_words.contains(&"kindly note".to_string()));
+    let due: api::QueueResult = dana.call("queue", serde_json::json!({ "queue": "due" }));
+    assert_eq!(due.items.len(), 1);
+
+    dana.call::<CaseDetail>("task_done", serde_json::json!({ "case_id": id, "task_id": task, "done": true }));
+    dana.sync();
+    olivia.sync();
+    assert!(olivia.case(&id).tasks[0].done_ms.is_some());
+    let due: api::QueueResult = olivia.call("queue", serde_json::json!({ "queue": "due" }));
+    assert!(due.items.is_empty());
+}
