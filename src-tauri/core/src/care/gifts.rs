@@ -60,7 +60,7 @@ impl Gift {
         if self.description.trim().is_empty() {
             return Err(Error::BadArgs("say what the gift is (“Bonus: the Advanced Course”)".into()));
         }
-        if self.kind == GiftKind::Credit && !self.amount_minor.is_some_and(|a| a > 0) {
+        if self.kind == GiftKind::Credit && self.amount_minor.is_none_or(|a| a <= 0) {
             return Err(Error::BadArgs("a credit needs an amount above zero".into()));
         }
         Ok(())

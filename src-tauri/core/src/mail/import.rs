@@ -169,7 +169,7 @@ fn place(tx: &Transaction<'_>, msg: &ParsedMessage, zstd: &[u8], ours: &[String]
         return Ok(None);
     }
     let date_ms = msg.date_ms.unwrap_or(now);
-    let direction = if ours.iter().any(|a| *a == msg.from_email) { Direction::Outbound } else { Direction::Inbound };
+    let direction = if ours.contains(&msg.from_email) { Direction::Outbound } else { Direction::Inbound };
     let customer_email = match direction {
         Direction::Inbound => msg.from_email.clone(),
         Direction::Outbound => msg.to.iter().find(|a| !ours.contains(a)).cloned().unwrap_or_default(),

@@ -175,7 +175,7 @@ pub fn add_task(conn: &Connection, now_ms: i64, task: &crate::care::tasks::Task)
     use crate::care::tasks::TaskKind;
     cases::get(conn, &task.case_id)?;
     let phone = task.phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
-    if task.kind == TaskKind::Callback && !phone.is_some_and(|p| p.chars().filter(char::is_ascii_digit).count() >= 5) {
+    if task.kind == TaskKind::Callback && phone.is_none_or(|p| p.chars().filter(char::is_ascii_digit).count() < 5) {
         return Err(Error::BadArgs("a callback needs the phone number to call".into()));
     }
     if task.due_ms <= 0 {
