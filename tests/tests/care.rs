@@ -312,6 +312,12 @@ fn a_case_we_work_on_that_went_quiet_raises_a_status_update_nudge() {
     call(&db, "set_care_settings", care.clone()).unwrap();
     assert!(!in_queue(&db, "nudges", daniel["case_id"].as_str().unwrap()));
     care["status_update_hours"] = json!(0);
-    let refused = call(&db, "set_care_settings", care).unwrap_err();
+    let refused = call(&db, "set_care_settings", care.clone()).unwrap_err();
     assert_eq!(refused.code, "bad_args");
+    // The replies Kindly's own buttons use can be edited but not removed.
+    care["status_update_hours"] = json!(48);
+    assert!(care["templates"].as_array().unwrap().iter().any(|t| t["id"] == "apology" && t["built_in"] == true));
+    care["templates"].as_array_mut().unwrap().retain(|t| t["id"] != "apology");
+    let refused = call(&db, "set_care_settings", care).unwrap_err();
+    assert!(refused.message.contains("`apology` is used by Kindly's own buttons"), "{}", refused.message);
 }

@@ -360,7 +360,12 @@ export type Template = { id: string, name: string, body: string,
 /**
  * A frame to make personal: sent unchanged, it is blocked.
  */
-must_edit: boolean, };
+must_edit: boolean, 
+/**
+ * One of Kindly's own buttons uses it (the apology, thank-you back…): editable, never
+ * removed. Set from the id when the settings are loaded.
+ */
+built_in: boolean, };
 export type CareSettings = { 
 /**
  * Owner-lane mail is answered within this many hours (sooner than the rest) …

@@ -56,7 +56,12 @@ impl CareSettings {
     pub const KEY: &str = "care.settings";
 
     pub fn load(conn: &Connection) -> Result<Self> {
-        Ok(settings::get(conn, Self::KEY)?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
+        let mut care: CareSettings =
+            settings::get(conn, Self::KEY)?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default();
+        for t in &mut care.templates {
+            t.built_in = templates::BUILT_IN.contains(&t.id.as_str());
+        }
+        Ok(care)
     }
 
     pub fn validate(&self) -> Result<()> {
@@ -69,6 +74,8 @@ impl CareSettings {
             Some(format!("the canned reply “{}” needs an id and some text", t.name))
         } else if self.templates.iter().enumerate().any(|(i, t)| self.templates[..i].iter().any(|u| u.id == t.id)) {
             Some("two canned replies share an id: give each its own".to_string())
+        } else if let Some(id) = templates::BUILT_IN.iter().find(|id| self.template(id).is_none()) {
+            Some(format!("the canned reply `{id}` is used by Kindly's own buttons: edit it, but keep it"))
         } else {
             None
         };

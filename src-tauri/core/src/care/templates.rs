@@ -16,6 +16,10 @@ pub struct Template {
     pub body: String,
     /// A frame to make personal: sent unchanged, it is blocked.
     pub must_edit: bool,
+    /// One of Kindly's own buttons uses it (the apology, thank-you back…): editable, never
+    /// removed. Set from the id when the settings are loaded.
+    #[serde(default)]
+    pub built_in: bool,
 }
 
 /// Ids the app itself uses.
@@ -23,6 +27,8 @@ pub const APOLOGY: &str = "apology";
 pub const THANK_YOU: &str = "thank-you";
 pub const STATUS_UPDATE: &str = "status-update";
 pub const DECLINE_KINDLY: &str = "decline-kindly";
+/// The canned replies the app's own buttons use.
+pub const BUILT_IN: [&str; 4] = [APOLOGY, THANK_YOU, STATUS_UPDATE, DECLINE_KINDLY];
 
 pub fn defaults() -> Vec<Template> {
     let t = |id: &str, name: &str, body: &str, must_edit| Template {
@@ -30,6 +36,7 @@ pub fn defaults() -> Vec<Template> {
         name: name.into(),
         body: body.into(),
         must_edit,
+        built_in: BUILT_IN.contains(&id),
     };
     vec![
         t(
