@@ -126,6 +126,10 @@ describe('working a case', () => {
     const done = await queueCount(page, 'done');
     await blur(page);
     await page.keyboard.press('e');
+    // The customer has had no answer yet: the owner confirms "no reply needed" (Enter on the focused button).
+    await page.locator('[data-testid=close-confirm]').waitFor();
+    assert.equal(await focused(page), 'close-no-reply');
+    await page.keyboard.press('Enter');
 
     await eventually(async () => !(await caseRowIds(page)).includes(ids[0]), { message: 'the closed case to leave the list' });
     await eventually(async () => (await queueCount(page, 'owner')) === owner - 1, { message: 'owner count -1' });

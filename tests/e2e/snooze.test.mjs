@@ -154,7 +154,8 @@ describe('snoozing a case', () => {
     assert.equal((await cliCase(ids[0])).snoozed_until_ms, null);
 
     // A done case has nothing to snooze.
-    await ctx.server.cli(['case', ids.at(-1), '--status', 'closed']);
+    // It has had no answer: closing it takes the owner's "no reply needed".
+    await ctx.server.cli(['case', ids.at(-1), '--status', 'closed', '--no-reply-needed']);
     const done = await showQueue(ctx.server, page, 'done');
     assert.deepEqual(done, [ids.at(-1)]);
     await page.locator(`[data-testid=case-view][data-case-id="${done[0]}"]`).waitFor();

@@ -1,5 +1,6 @@
 // One change to a case as the case view asks for it, and the `update_case` arguments it becomes.
-import type { AssignTo, CaseStatus, UpdateCaseArgs } from '../bindings';
+import type { AssignTo, CaseDetail, CaseStatus, UpdateCaseArgs } from '../bindings';
+import type { KindlyError } from './api';
 
 export type CaseChange = {
   status?: CaseStatus;
@@ -28,3 +29,12 @@ export function updateArgs(caseId: string, change: CaseChange): UpdateCaseArgs {
     no_reply_needed: change.noReplyNeeded === true,
   };
 }
+
+/**
+ * Runs one core command that answers with the case (a task, a gift, closing without an answer…)
+ * in the app's write order; resolves with the error to show next to what was clicked, or null.
+ */
+export type CaseCommand = (
+  job: () => Promise<CaseDetail>,
+  opts?: { advance?: boolean },
+) => Promise<KindlyError | null>;

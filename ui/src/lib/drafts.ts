@@ -16,3 +16,16 @@ export function setDraft(kind: DraftKind, caseId: string, text: string): void {
   if (text.trim() === '') drafts.delete(key(kind, caseId));
   else drafts.set(key(kind, caseId), text);
 }
+
+// The canned reply each reply draft started from (sent along, so a must-edit frame sent
+// unchanged can be stopped). Cleared with the draft.
+const templates = new Map<string, string>();
+
+export function getDraftTemplate(caseId: string): string | null {
+  return templates.get(caseId) ?? null;
+}
+
+export function setDraftTemplate(caseId: string, templateId: string | null): void {
+  if (templateId === null) templates.delete(caseId);
+  else templates.set(caseId, templateId);
+}

@@ -21,6 +21,8 @@ describe('interpretKey', () => {
     expect(k({ key: 'a', time: 0 })).toBe('assign');
     expect(k({ key: 'n', time: 0 })).toBe('note');
     expect(k({ key: 'z', time: 0 })).toBe('snooze');
+    expect(k({ key: 'f', time: 0 })).toBe('follow-up');
+    expect(k({ key: 'f', typing: true, time: 0 })).toBeNull();
     for (const key of ['e', 'r', 'a', 'n', 'z']) expect(k({ key, typing: true, time: 0 })).toBeNull();
     // g z is the snoozed queue, not a snooze.
     k({ key: 'g', time: 0 });
@@ -84,6 +86,16 @@ describe('interpretKey', () => {
     k({ key: 'g', time: 1000 });
     expect(k({ key: 's', time: 1100 })).toBe('goto-settings');
   });
+  it('understands g then u / f / n for the "everyone gets an answer" queues; n alone stays a note', () => {
+    const k = createKeyInterpreter();
+    k({ key: 'g', time: 0 });
+    expect(k({ key: 'u', time: 100 })).toBe('goto-unanswered');
+    k({ key: 'g', time: 200 });
+    expect(k({ key: 'f', time: 300 })).toBe('goto-due');
+    k({ key: 'g', time: 400 });
+    expect(k({ key: 'n', time: 500 })).toBe('goto-nudges');
+    expect(k({ key: 'n', time: 600 })).toBe('note');
+  });
   it('forgets the g prefix after a timeout, after another key, or when typing', () => {
     const k = createKeyInterpreter();
     k({ key: 'g', time: 0 });
@@ -121,7 +133,7 @@ describe('isTypingTarget', () => {
 describe('SHORTCUT_GROUPS', () => {
   it('lists the review and move keys for the help overlay', () => {
     const all = SHORTCUT_GROUPS.flatMap((g) => g.shortcuts.map((s) => s.keys.join(' ')));
-    for (const keys of ['Enter y', '1', '2', '3', 'm 1', 'm 2', 'm 3', 'm 0', 'g r', 'g s', 'g z', 'r', 'e', 'a', 'n', 'z']) expect(all).toContain(keys);
+    for (const keys of ['Enter y', '1', '2', '3', 'm 1', 'm 2', 'm 3', 'm 0', 'g r', 'g s', 'g z', 'g u', 'g f', 'g n', 'r', 'e', 'a', 'n', 'z']) expect(all).toContain(keys);
   });
   it('gives no key two meanings outside review (z is free for snooze)', () => {
     const outside = SHORTCUT_GROUPS.filter((g) => g.title !== 'In review').flatMap((g) => g.shortcuts);

@@ -12,6 +12,9 @@ export type KeyAction =
   | 'goto-waiting'
   | 'goto-snoozed'
   | 'goto-done'
+  | 'goto-unanswered'
+  | 'goto-due'
+  | 'goto-nudges'
   | 'goto-review'
   | 'goto-settings'
   | 'help'
@@ -27,6 +30,8 @@ export type KeyAction =
   | 'note'
   /** `z`: snooze the open case (opens the choices). */
   | 'snooze'
+  /** `f`: plan a follow-up on the open case (opens the form). */
+  | 'follow-up'
   /** `1`/`2`/`3` on their own: pick a lane (review mode). */
   | { pick: Lane }
   /** `m` then `1`/`2`/`3`/`0`: move the open case (`null`: back to automatic). */
@@ -63,6 +68,9 @@ export const SHORTCUT_GROUPS: ShortcutGroup[] = [
       { keys: ['g', 'w'], label: 'Go to waiting' },
       { keys: ['g', 'z'], label: 'Go to snoozed' },
       { keys: ['g', 'd'], label: 'Go to done' },
+      { keys: ['g', 'u'], label: 'Go to unanswered' },
+      { keys: ['g', 'f'], label: 'Go to follow-ups & callbacks due' },
+      { keys: ['g', 'n'], label: 'Go to status updates owed' },
       { keys: ['g', 's'], label: 'Go to settings' },
       { keys: ['?'], label: 'Show or hide this help' },
     ],
@@ -75,6 +83,7 @@ export const SHORTCUT_GROUPS: ShortcutGroup[] = [
       { keys: ['a'], label: 'Claim, hand back or escalate' },
       { keys: ['n'], label: 'Write a note' },
       { keys: ['z'], label: 'Snooze: later today, tomorrow, next week…' },
+      { keys: ['f'], label: 'Plan a follow-up' },
       { keys: ['m', '1'], label: 'Move to Excellent (yours)' },
       { keys: ['m', '2'], label: 'Move to Angry (yours)' },
       { keys: ['m', '3'], label: 'Move to the assistant' },
@@ -105,6 +114,9 @@ const GOTO: Record<string, KeyAction> = {
   w: 'goto-waiting',
   z: 'goto-snoozed',
   d: 'goto-done',
+  u: 'goto-unanswered',
+  f: 'goto-due',
+  n: 'goto-nudges',
   r: 'goto-review',
   s: 'goto-settings',
 };
@@ -165,6 +177,8 @@ export function createKeyInterpreter() {
         return 'note';
       case 'z':
         return 'snooze';
+      case 'f':
+        return 'follow-up';
       case '1':
       case '2':
       case '3': {

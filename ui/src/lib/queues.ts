@@ -62,6 +62,31 @@ export const QUEUES: QueueEntry[] = [
   },
 ];
 
+/** "Everyone gets an answer": a group of its own under the lane queues. */
+export const CARE_QUEUES: QueueEntry[] = [
+  {
+    name: 'unanswered',
+    label: 'Unanswered',
+    indent: false,
+    countKey: 'unanswered',
+    empty: 'Everyone has had an answer. Lovely.',
+  },
+  {
+    name: 'due',
+    label: 'Follow-ups & callbacks due',
+    indent: false,
+    countKey: 'due',
+    empty: 'No follow-ups or callbacks are due. Ones you schedule on a case show up here when their time comes.',
+  },
+  {
+    name: 'nudges',
+    label: 'Status updates owed',
+    indent: false,
+    countKey: 'nudges',
+    empty: 'Nobody is waiting on news from you. Cases you work on for a while show up here when a status update is due.',
+  },
+];
+
 /** Review mode: the new cases the owner has not looked at yet. Shown above the queues. */
 export const REVIEW_QUEUE: QueueEntry = {
   name: 'review',
@@ -73,7 +98,7 @@ export const REVIEW_QUEUE: QueueEntry = {
 
 export function queueEntry(name: QueueName): QueueEntry {
   return (
-    [REVIEW_QUEUE, ...QUEUES].find((q) => q.name === name) ?? {
+    [REVIEW_QUEUE, ...QUEUES, ...CARE_QUEUES].find((q) => q.name === name) ?? {
       name,
       label: 'All cases',
       indent: false,

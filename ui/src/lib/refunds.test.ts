@@ -13,6 +13,8 @@ import {
   policySummary,
   refundClock,
   refundConfirmText,
+  refunderDecisionText,
+  REFUNDER_CHOICES,
   refundLabel,
   samePolicy,
 } from './refunds';
@@ -194,5 +196,13 @@ describe('the refund policy form', () => {
     expect(policySummary({ guarantee_days: 30, grace_days: 0 })).toBe(
       'Refunds up to day 30, as advertised; no grace period.',
     );
+  });
+});
+
+describe('serial refunder choices', () => {
+  it('offers the three calls and words the one made', () => {
+    expect(REFUNDER_CHOICES.map((c) => c.decision)).toEqual(['refund', 'refund-do-not-sell', 'decline-kindly']);
+    expect(refunderDecisionText('refund-do-not-sell')).toBe('Your call: Refund, and stop selling to them');
+    expect(refunderDecisionText(null)).toBeNull();
   });
 });

@@ -2,7 +2,7 @@
 // the unadvertised grace period, the owner's call), the refund button and its confirm, the
 // refund clock, and the refund policy form in Settings. The core decides eligibility; this
 // module only words it.
-import type { CustomerView, Eligibility, OrderView, RefundPolicy } from '../bindings';
+import type { CustomerView, Eligibility, OrderView, RefunderDecision, RefundPolicy } from '../bindings';
 import { formatMoney } from './money';
 import { parseCount, type Parsed } from './settings';
 import { formatDate } from './time';
@@ -175,4 +175,32 @@ export function samePolicy(a: RefundPolicy, b: RefundPolicy): boolean {
 export function policySummary(p: RefundPolicy): string {
   if (p.grace_days === 0) return `Refunds up to day ${p.guarantee_days}, as advertised; no grace period.`;
   return `Refunds up to day ${p.guarantee_days + p.grace_days}: ${p.guarantee_days} advertised, ${p.grace_days} more quietly.`;
+}
+
+/** The owner's three calls on a serial refunder, as the refunder box offers them. */
+export const REFUNDER_CHOICES: { decision: RefunderDecision; label: string; done: string; title: string }[] = [
+  {
+    decision: 'refund',
+    label: 'Refund anyway',
+    done: 'Refund anyway',
+    title: 'Refund as usual: the guarantee is for everyone',
+  },
+  {
+    decision: 'refund-do-not-sell',
+    label: 'Refund and stop selling to them',
+    done: 'Refund, and stop selling to them',
+    title: 'Refund this time, and put them on the do-not-sell list (kindly export do-not-sell)',
+  },
+  {
+    decision: 'decline-kindly',
+    label: 'Decline kindly',
+    done: 'Decline kindly',
+    title: 'No refund this time: write to them kindly (opens the composer with the "Decline kindly" reply)',
+  },
+];
+
+/** "Your call: Refund anyway", or null while undecided. */
+export function refunderDecisionText(decision: RefunderDecision | null): string | null {
+  const choice = REFUNDER_CHOICES.find((c) => c.decision === decision);
+  return choice ? `Your call: ${choice.done}` : null;
 }
