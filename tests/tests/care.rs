@@ -89,7 +89,7 @@ fn a_thank_you_note_is_answered_with_one_click_and_only_then_leaves_the_tracker(
         .conn()
         .query_row("SELECT raw FROM outbox WHERE case_id = ?1", [id], |r| r.get(0))
         .unwrap();
-    let raw = String::from_utf8_lossy(&raw);
+    let raw = String::from_utf8_lossy(&raw).replace("=\r\n", "").replace("=\n", "");
     assert!(raw.contains("Hi Kenji,") && raw.contains("Thank you so much for your kind words"), "{raw}");
     assert!(raw.contains("Olivia"), "signed by the person on this machine");
     kindly_ok(&db, &["case", id, "--status", "closed"]);
@@ -320,4 +320,87 @@ fn a_case_we_work_on_that_went_quiet_raises_a_status_update_nudge() {
     care["templates"].as_array_mut().unwrap().retain(|t| t["id"] != "apology");
     let refused = call(&db, "set_care_settings", care).unwrap_err();
     assert!(refused.message.contains("`apology` is used by Kindly's own buttons"), "{}", refused.message);
+}
+
+#[test]
+fn suggestions_are_tagged_tallied_by_topic_and_everyone_is_thanked_once_it_ships() {
+    let (_dir, db) = demo_db();
+    let walter = case_of(&db, "all", "Small typo in The Calm Inbox");
+    let id = walter["case_id"].as_str().unwrap().to_string();
+    let case = kindly_json(&db, &["case", &id, "--json"]);
+    assert_eq!(case["suggestion_hint"], "A one-page printable version would be great.");
+    assert!(case["suggestion"].is_null());
+    let other = case_of(&db, "all", "EPUB vs PDF")["case_id"].as_str().unwrap().to_string();
+    kindly_ok(&db, &["case", &id, "--suggestion", "  Dark   mode "]);
+    kindly_ok(&db, &["case", &other, "--suggestion", "dark mode"]);
+    let groups = kindly_json(&db, &["feedback", "suggestions", "--json"]);
+    assert_eq!(groups.as_array().unwrap().len(), 1, "one topic, whatever the spelling: {groups}");
+    assert_eq!(groups[0]["topic"], "Dark mode");
+    assert_eq!(groups[0]["cases"].as_array().unwrap().len(), 2);
+
+    add_mailbox(&db);
+    let shipped =
+        kindly_json(&db, &["feedback", "suggestions", "--done", "dark mode", "--thank", "Dark mode", "--json"]);
+    assert!(shipped[0]["done_ms"].is_i64());
+    assert!(shipped[0]["cases"].as_array().unwrap().iter().all(|c| c["thanked_ms"].is_i64()));
+    let case = kindly_json(&db, &["case", &id, "--json"]);
+    assert_eq!(case["outbox"].as_array().unwrap().len(), 1);
+    let raw: Vec<u8> = Store::open(&db)
+        .unwrap()
+        .conn()
+        .query_row("SELECT raw FROM outbox WHERE case_id = ?1", [&id], |r| r.get(0))
+        .unwrap();
+    let raw = String::from_utf8_lossy(&raw).replace("=\r\n", "").replace("=\n", "");
+    assert!(raw.contains("Hi Walter,") && raw.contains("you suggested Dark mode"), "{raw}");
+    let again = kindly_ok(&db, &["feedback", "suggestions", "--thank", "Dark mode"]);
+    assert!(again.starts_with("0 thank-you replies queued"), "nobody is thanked twice: {again}");
+    kindly_ok(&db, &["case", &id, "--suggestion", "off"]);
+    assert_eq!(kindly_json(&db, &["feedback", "suggestions", "--json"])[0]["cases"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn complaints_are_tallied_by_product_and_topic_and_the_customers_thanked_once_it_is_fixed() {
+    let (_dir, db) = demo_db();
+    let groups = kindly_json(&db, &["feedback", "complaints", "--json"]);
+    let find = |groups: &Value, product: &str, topic: &str| {
+        groups.as_array().unwrap().iter().find(|g| g["product"] == product && g["topic"] == topic).cloned()
+    };
+    let derek = find(&groups, "Story Structure Masterclass", "Billing and charges").expect("Derek's double charge");
+    assert_eq!(derek["cases"][0]["customer_name"], "Derek Malone");
+    let linda = find(&groups, "Quillmark Draft", "Licence and activation").expect("Linda's licence");
+    let linda_id = linda["cases"][0]["case_id"].as_str().unwrap().to_string();
+    assert_eq!(kindly_json(&db, &["case", &linda_id, "--json"])["complaint_topic"], "Licence and activation");
+    // A person can name the topic better; `auto` reads it from the mail again.
+    let case = kindly_json(&db, &["case", &linda_id, "--complaint", "Update broke licence keys", "--json"]);
+    assert_eq!(case["complaint_topic"], "Update broke licence keys");
+    let groups = kindly_json(&db, &["feedback", "complaints", "--json"]);
+    assert!(find(&groups, "Quillmark Draft", "Update broke licence keys").is_some());
+
+    add_mailbox(&db);
+    let out = kindly_ok(
+        &db,
+        &[
+            "feedback",
+            "complaints",
+            "--product",
+            "Quillmark Draft",
+            "--done",
+            "update broke licence keys",
+            "--thank",
+            "Update broke licence keys",
+        ],
+    );
+    assert!(out.starts_with("1 thank-you replies queued"), "{out}");
+    let raw: Vec<u8> = Store::open(&db)
+        .unwrap()
+        .conn()
+        .query_row("SELECT raw FROM outbox WHERE case_id = ?1", [&linda_id], |r| r.get(0))
+        .unwrap();
+    let raw = String::from_utf8_lossy(&raw).replace("=\r\n", "").replace("=\n", "");
+    assert!(raw.contains("a problem with Quillmark Draft (Update broke licence keys)"), "{raw}");
+    let groups = kindly_json(&db, &["feedback", "complaints", "--json"]);
+    assert!(find(&groups, "Quillmark Draft", "Update broke licence keys").unwrap()["done_ms"].is_i64());
+    let nobody = kindly(&db, &["feedback", "complaints", "--thank", "Nothing like this"]);
+    assert!(!nobody.status.success() && stderr(&nobody).contains("nobody has written about"));
+    kindly_ok(&db, &["case", &linda_id, "--complaint", "auto"]);
 }

@@ -150,7 +150,19 @@ phone_numbers: Array<string>,
 /**
  * Their latest unanswered message is a thank-you note: offer "thank you back".
  */
-thank_you_note: boolean, case_id: string, customer_email: string, customer_name: string, subject: string, lane: Lane, score: number, reasons: Array<string>, 
+thank_you_note: boolean, 
+/**
+ * The topic a person tagged this case with as a suggestion.
+ */
+suggestion: string | null, 
+/**
+ * The sentence where the customer suggests something, to offer tagging it.
+ */
+suggestion_hint: string | null, 
+/**
+ * What an unhappy customer's complaint is about (chosen by a person, else read from the mail).
+ */
+complaint_topic: string | null, case_id: string, customer_email: string, customer_name: string, subject: string, lane: Lane, score: number, reasons: Array<string>, 
 /**
  * With angle brackets.
  */
@@ -385,7 +397,7 @@ status_update_hours: number,
 cold_words: Array<string>, 
 /**
  * Canned replies with `{first_name}`, `{product}`, `{order_date}`, `{download_link}`,
- * `{my_name}`.
+ * `{my_name}` (and `{topic}` when thanking for a suggestion or a complaint).
  */
 templates: Array<Template>, 
 /**
@@ -423,6 +435,43 @@ export type DraftCheck = { warnings: Array<DraftWarning>,
  * On an owner-angry case: the five parts of a good answer, ticked where the draft has them.
  */
 good_answer: Array<AnswerPart>, };
+export type FeedbackKind = "suggestion" | "complaint";
+export type FeedbackCase = { case_id: string, customer_name: string, customer_email: string, subject: string, last_message_ms: number, 
+/**
+ * When we thanked them for it.
+ */
+thanked_ms: number | null, };
+export type FeedbackGroup = { kind: FeedbackKind, 
+/**
+ * The product a complaint is about ("" when unknown, and for suggestions).
+ */
+product: string, topic: string, cases: Array<FeedbackCase>, 
+/**
+ * When it shipped (a suggestion) or was fixed (a complaint's cause).
+ */
+done_ms: number | null, };
+export type TopicArgs = { case_id: string, 
+/**
+ * `null` takes it away.
+ */
+topic: string | null, };
+export type FeedbackArgs = { kind: FeedbackKind, };
+export type FeedbackView = { groups: Array<FeedbackGroup>, };
+export type FeedbackDoneArgs = { kind: FeedbackKind, product: string, topic: string, 
+/**
+ * Shipped or fixed; `false` takes it back.
+ */
+done: boolean, };
+export type ThankFeedbackArgs = { kind: FeedbackKind, product: string, topic: string, 
+/**
+ * With `{first_name}`, `{product}`, `{topic}`, `{my_name}`: filled in for each customer.
+ */
+body: string, };
+export type ThankFeedbackResult = { 
+/**
+ * Replies queued: one per customer not thanked before.
+ */
+queued: number, view: FeedbackView, };
 export type ConnectOAuthArgs = { email: string, 
 /**
  * `google` or `microsoft`.
@@ -467,4 +516,9 @@ export type Commands = {
   thank_you_back: { args: CaseArgs; result: CaseDetail };
   render_template: { args: TemplateArgs; result: RenderedTemplate };
   check_draft: { args: CheckDraftArgs; result: DraftCheck };
+  tag_suggestion: { args: TopicArgs; result: CaseDetail };
+  set_complaint_topic: { args: TopicArgs; result: CaseDetail };
+  feedback: { args: FeedbackArgs; result: FeedbackView };
+  feedback_done: { args: FeedbackDoneArgs; result: FeedbackView };
+  thank_feedback: { args: ThankFeedbackArgs; result: ThankFeedbackResult };
 };

@@ -70,6 +70,15 @@ pub fn typescript() -> String {
         DraftWarning::decl(),
         AnswerPart::decl(),
         DraftCheck::decl(),
+        FeedbackKind::decl(),
+        FeedbackCase::decl(),
+        FeedbackGroup::decl(),
+        TopicArgs::decl(),
+        FeedbackArgs::decl(),
+        FeedbackView::decl(),
+        FeedbackDoneArgs::decl(),
+        ThankFeedbackArgs::decl(),
+        ThankFeedbackResult::decl(),
         ConnectOAuthArgs::decl(),
     ];
     let mut out = String::from(

@@ -130,6 +130,13 @@ pub fn case(store: &mut Store, args: CaseArgs) -> Result<CaseDetail> {
             .rev()
             .find(|m| m.direction == messages::Direction::Inbound && !m.automated)
             .is_some_and(|m| tracker::is_thank_you(&m.body_text));
+    let suggestion_hint = stored
+        .iter()
+        .rev()
+        .filter(|m| m.direction == messages::Direction::Inbound && !m.automated)
+        .find_map(|m| care::feedback::suggestion_hint(&m.body_text));
+    let suggestion = care::feedback::suggestion_of(conn, &row.id)?;
+    let complaint_topic = care::feedback::topic_of(conn, &row)?.map(|(topic, _)| topic);
     let messages = stored.into_iter().map(|m| message_view(conn, m)).collect::<Result<_>>()?;
     let notes = cases::notes(conn, &row.id)?
         .into_iter()
@@ -172,6 +179,9 @@ pub fn case(store: &mut Store, args: CaseArgs) -> Result<CaseDetail> {
         tasks,
         phone_numbers,
         thank_you_note,
+        suggestion,
+        suggestion_hint,
+        complaint_topic,
     })
 }
 
@@ -509,4 +519,35 @@ pub fn render_template(store: &mut Store, args: TemplateArgs) -> Result<Rendered
 pub fn check_draft(store: &mut Store, args: CheckDraftArgs) -> Result<DraftCheck> {
     let conn = store.conn();
     care::draft::check(conn, &args.case_id, &args.body, &CareSettings::load(conn)?)
+}
+
+pub fn tag_suggestion(store: &mut Store, args: TopicArgs) -> Result<CaseDetail> {
+    let now = store.now_ms();
+    store.write(|tx| edit::tag_suggestion(tx, now, &args.case_id, args.topic.as_deref()))?;
+    case(store, CaseArgs { case_id: args.case_id })
+}
+
+pub fn set_complaint_topic(store: &mut Store, args: TopicArgs) -> Result<CaseDetail> {
+    let now = store.now_ms();
+    store.write(|tx| edit::set_complaint_topic(tx, now, &args.case_id, args.topic.as_deref()))?;
+    case(store, CaseArgs { case_id: args.case_id })
+}
+
+pub fn feedback(store: &mut Store, args: FeedbackArgs) -> Result<FeedbackView> {
+    Ok(FeedbackView { groups: care::feedback::groups(store.conn(), args.kind)? })
+}
+
+/// The suggestion shipped, or the complaint's cause is fixed.
+pub fn feedback_done(store: &mut Store, args: FeedbackDoneArgs) -> Result<FeedbackView> {
+    let now = store.now_ms();
+    let key = care::feedback::key(args.kind, &args.product, &args.topic);
+    store.write(|tx| edit::feedback_done(tx, now, &key, args.done))?;
+    feedback(store, FeedbackArgs { kind: args.kind })
+}
+
+/// Thanks everyone who suggested the thing (or told us about the problem), once each.
+pub fn thank_feedback(store: &mut Store, args: ThankFeedbackArgs) -> Result<ThankFeedbackResult> {
+    let now = store.now_ms();
+    let queued = store.write(|tx| care::feedback::thank(tx, now, args.kind, &args.product, &args.topic, &args.body))?;
+    Ok(ThankFeedbackResult { queued, view: feedback(store, FeedbackArgs { kind: args.kind })? })
 }

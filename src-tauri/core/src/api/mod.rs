@@ -83,4 +83,9 @@ commands! {
     thank_you_back(CaseArgs) -> CaseDetail;
     render_template(TemplateArgs) -> RenderedTemplate;
     check_draft(CheckDraftArgs) -> DraftCheck;
+    tag_suggestion(TopicArgs) -> CaseDetail;
+    set_complaint_topic(TopicArgs) -> CaseDetail;
+    feedback(FeedbackArgs) -> FeedbackView;
+    feedback_done(FeedbackDoneArgs) -> FeedbackView;
+    thank_feedback(ThankFeedbackArgs) -> ThankFeedbackResult;
 }

@@ -7,6 +7,7 @@ use ts_rs::TS;
 pub use crate::care::CareSettings;
 pub use crate::care::decisions::RefunderDecision;
 pub use crate::care::draft::{AnswerPart, DraftCheck, DraftWarning};
+pub use crate::care::feedback::{FeedbackCase, FeedbackGroup, FeedbackKind};
 pub use crate::care::gifts::{Gift, GiftKind};
 pub use crate::care::tasks::{Task, TaskKind};
 pub use crate::care::templates::Template;
@@ -331,6 +332,57 @@ pub struct CaseDetail {
     pub phone_numbers: Vec<String>,
     /// Their latest unanswered message is a thank-you note: offer "thank you back".
     pub thank_you_note: bool,
+    /// The topic a person tagged this case with as a suggestion.
+    pub suggestion: Option<String>,
+    /// The sentence where the customer suggests something, to offer tagging it.
+    pub suggestion_hint: Option<String>,
+    /// What an unhappy customer's complaint is about (chosen by a person, else read from the mail).
+    pub complaint_topic: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TopicArgs {
+    pub case_id: String,
+    /// `null` takes it away.
+    pub topic: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct FeedbackArgs {
+    pub kind: FeedbackKind,
+}
+
+/// Suggestions by topic, or complaints by product and topic, the largest first.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct FeedbackView {
+    pub groups: Vec<FeedbackGroup>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct FeedbackDoneArgs {
+    pub kind: FeedbackKind,
+    #[serde(default)]
+    pub product: String,
+    pub topic: String,
+    /// Shipped or fixed; `false` takes it back.
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ThankFeedbackArgs {
+    pub kind: FeedbackKind,
+    #[serde(default)]
+    pub product: String,
+    pub topic: String,
+    /// With `{first_name}`, `{product}`, `{topic}`, `{my_name}`: filled in for each customer.
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ThankFeedbackResult {
+    /// Replies queued: one per customer not thanked before.
+    pub queued: u32,
+    pub view: FeedbackView,
 }
 
 /// Who should work a case; `auto` lets its lane decide again.

@@ -102,6 +102,32 @@ enum Command {
         /// The owner's call on a serial refunder; `auto` takes it back.
         #[arg(long, value_parser = ["refund", "refund-do-not-sell", "decline-kindly", "auto"])]
         refunder: Option<String>,
+        /// Tag the case as a suggestion about TOPIC (`off`: not a suggestion).
+        #[arg(long)]
+        suggestion: Option<String>,
+        /// Name what the complaint is about (`auto`: read it from the mail).
+        #[arg(long)]
+        complaint: Option<String>,
+    },
+    /// Suggestions by topic, or complaints by product and topic, with the cases behind them;
+    /// mark one shipped or fixed, and thank everyone who asked.
+    Feedback {
+        #[arg(value_parser = ["suggestions", "complaints"])]
+        kind: String,
+        #[arg(long)]
+        json: bool,
+        /// Mark this topic shipped (a suggestion) or fixed (a complaint's cause).
+        #[arg(long)]
+        done: Option<String>,
+        /// Thank everyone behind this topic who has not been thanked (a reply each).
+        #[arg(long)]
+        thank: Option<String>,
+        /// The product of a complaint topic (as `feedback complaints` shows it).
+        #[arg(long)]
+        product: Option<String>,
+        /// The thank-you, with {first_name}, {product}, {topic}; default: the built-in reply.
+        #[arg(long, requires = "thank")]
+        body_file: Option<PathBuf>,
     },
     /// The automatic acknowledgement of new cases (the only mail Kindly sends by itself):
     /// `--on --body-file F` switches it on with your words, `--off` switches it off; without
@@ -376,6 +402,8 @@ fn run(cli: Cli) -> Result<()> {
             currency,
             no_reply_needed,
             refunder,
+            suggestion,
+            complaint,
         } => {
             let mut store = open_store(db)?;
             let mut case: CaseDetail = match lane.as_deref() {
@@ -430,6 +458,14 @@ fn run(cli: Cli) -> Result<()> {
             }
             if let Some(on) = no_reply_needed.filter(|on| on == "off" || status.is_none()) {
                 case = call(&mut store, "no_reply_needed", serde_json::json!({ "case_id": id, "on": on == "on" }))?;
+            }
+            if let Some(topic) = suggestion {
+                let topic = (topic != "off").then_some(topic);
+                case = call(&mut store, "tag_suggestion", serde_json::json!({ "case_id": id, "topic": topic }))?;
+            }
+            if let Some(topic) = complaint {
+                let topic = (topic != "auto").then_some(topic);
+                case = call(&mut store, "set_complaint_topic", serde_json::json!({ "case_id": id, "topic": topic }))?;
             }
             if let Some(decision) = refunder {
                 let decision = (decision != "auto").then_some(decision);
@@ -504,6 +540,49 @@ fn run(cli: Cli) -> Result<()> {
             }
             out.flush().map_err(|e| Error::io(&csv, e))?;
             println!("{} customers on the do-not-sell list written to {}.", list.len(), csv.display());
+        }
+        Command::Feedback { kind, json, done, thank, product, body_file } => {
+            let mut store = open_store(db)?;
+            let kind = if kind == "suggestions" { "suggestion" } else { "complaint" };
+            let product = product.unwrap_or_default();
+            let mut view: kindly_core::api::FeedbackView =
+                call(&mut store, "feedback", serde_json::json!({ "kind": kind }))?;
+            if let Some(topic) = done {
+                let args = serde_json::json!({ "kind": kind, "product": product, "topic": topic, "done": true });
+                view = call(&mut store, "feedback_done", args)?;
+            }
+            if let Some(topic) = thank {
+                let body = match body_file {
+                    Some(path) => std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?,
+                    None => {
+                        use kindly_core::care::templates::{COMPLAINT_FIXED, SUGGESTION_SHIPPED};
+                        let id = if kind == "suggestion" { SUGGESTION_SHIPPED } else { COMPLAINT_FIXED };
+                        let care = kindly_core::care::CareSettings::load(store.conn())?;
+                        care.template(id).map(|t| t.body.clone()).unwrap_or_default()
+                    }
+                };
+                let args = serde_json::json!({ "kind": kind, "product": product, "topic": topic, "body": body });
+                let result: kindly_core::api::ThankFeedbackResult = call(&mut store, "thank_feedback", args)?;
+                if !json {
+                    println!("{} thank-you replies queued; `kindly sync` sends them.", result.queued);
+                }
+                view = result.view;
+            }
+            if json {
+                return print_json(&view.groups);
+            }
+            if view.groups.is_empty() {
+                println!("Nothing here yet.");
+            }
+            for g in &view.groups {
+                let product = if g.product.is_empty() { String::new() } else { format!("{}: ", g.product) };
+                let done = if g.done_ms.is_some() { " [done]" } else { "" };
+                println!("{:>3}  {product}{}{done}", g.cases.len(), g.topic);
+                for c in &g.cases {
+                    let thanked = if c.thanked_ms.is_some() { " (thanked)" } else { "" };
+                    println!("       {}  {}  {}{thanked}", c.case_id, truncate(&c.customer_name, 24), c.subject);
+                }
+            }
         }
         Command::Role { role, name } => {
             let mut store = open_store(db)?;

@@ -4,6 +4,7 @@
 
 pub mod decisions;
 pub mod draft;
+pub mod feedback;
 pub mod gifts;
 pub mod phones;
 pub mod settings;

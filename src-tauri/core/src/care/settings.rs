@@ -20,7 +20,7 @@ pub struct CareSettings {
     /// Wording the composer warns about before sending ("per our policy"), case-insensitive.
     pub cold_words: Vec<String>,
     /// Canned replies with `{first_name}`, `{product}`, `{order_date}`, `{download_link}`,
-    /// `{my_name}`.
+    /// `{my_name}` (and `{topic}` when thanking for a suggestion or a complaint).
     pub templates: Vec<Template>,
     /// The customer's download link, with `{order_id}` and `{product}` filled in.
     pub download_link: String,
@@ -60,6 +60,12 @@ impl CareSettings {
             settings::get(conn, Self::KEY)?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default();
         for t in &mut care.templates {
             t.built_in = templates::BUILT_IN.contains(&t.id.as_str());
+        }
+        // Built-in replies added by a newer Kindly join settings saved before them.
+        for t in templates::defaults() {
+            if t.built_in && care.template(&t.id).is_none() {
+                care.templates.push(t);
+            }
         }
         Ok(care)
     }

@@ -27,8 +27,11 @@ pub const APOLOGY: &str = "apology";
 pub const THANK_YOU: &str = "thank-you";
 pub const STATUS_UPDATE: &str = "status-update";
 pub const DECLINE_KINDLY: &str = "decline-kindly";
+pub const SUGGESTION_SHIPPED: &str = "suggestion-shipped";
+pub const COMPLAINT_FIXED: &str = "complaint-fixed";
 /// The canned replies the app's own buttons use.
-pub const BUILT_IN: [&str; 4] = [APOLOGY, THANK_YOU, STATUS_UPDATE, DECLINE_KINDLY];
+pub const BUILT_IN: [&str; 6] =
+    [APOLOGY, THANK_YOU, STATUS_UPDATE, DECLINE_KINDLY, SUGGESTION_SHIPPED, COMPLAINT_FIXED];
 
 pub fn defaults() -> Vec<Template> {
     let t = |id: &str, name: &str, body: &str, must_edit| Template {
@@ -71,6 +74,21 @@ pub fn defaults() -> Vec<Template> {
             false,
         ),
         t(
+            SUGGESTION_SHIPPED,
+            "Your suggestion shipped",
+            "A while ago you suggested {topic}. I wanted you to be among the first to know: it is here \
+             now, and it is here because you asked. Thank you for taking the time to tell us.\n\n\
+             Warmly,\n{my_name}",
+            false,
+        ),
+        t(
+            COMPLAINT_FIXED,
+            "We fixed what you told us about",
+            "You told us about a problem with {product} ({topic}), and I wanted you to know that we have \
+             fixed it, thanks to you. I am sorry again that you ran into it.\n\nWarmly,\n{my_name}",
+            false,
+        ),
+        t(
             DECLINE_KINDLY,
             "Decline kindly",
             "Thank you for letting me know about {product}. [Explain kindly why we cannot refund this \
@@ -88,6 +106,8 @@ pub struct Vars {
     pub order_date: String,
     pub download_link: String,
     pub my_name: String,
+    /// A suggestion's or complaint's topic, when thanking for one.
+    pub topic: String,
 }
 
 impl Vars {
@@ -107,6 +127,7 @@ impl Vars {
             order_date: latest.as_ref().map_or_else(String::new, |o| human_date(o.purchased_ms)),
             download_link: link.unwrap_or_else(|| "[your download link]".into()),
             my_name: crate::sync::replica::local(conn)?.name,
+            topic: String::new(),
         })
     }
 
@@ -116,6 +137,7 @@ impl Vars {
             .replace("{order_date}", &self.order_date)
             .replace("{download_link}", &self.download_link)
             .replace("{my_name}", &self.my_name)
+            .replace("{topic}", &self.topic)
             .trim_end()
             .to_string()
     }

@@ -17,6 +17,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0009_refunds.sql"),
     include_str!("migrations/0010_care.sql"),
     include_str!("migrations/0011_oauth.sql"),
+    include_str!("migrations/0012_feedback.sql"),
 ];
 
 pub fn latest() -> i64 {

@@ -70,6 +70,8 @@ enum Action {
     Refunder(usize, Option<crate::care::decisions::RefunderDecision>),
     NoReplyNeeded(usize, bool),
     CareHours(u32),
+    Suggestion(usize, Option<&'static str>),
+    Shipped(&'static str, bool),
 }
 
 fn lane() -> impl Strategy<Value = Lane> {
@@ -105,6 +107,9 @@ fn action() -> impl Strategy<Value = Action> {
             .prop_map(|(c, d)| Action::Refunder(c, d)),
         (0..6usize, any::<bool>()).prop_map(|(c, on)| Action::NoReplyNeeded(c, on)),
         (1u32..200).prop_map(Action::CareHours),
+        (0..6usize, proptest::option::of(prop_oneof![Just("Dark mode"), Just("dark  MODE"), Just("PDF export")]))
+            .prop_map(|(c, t)| Action::Suggestion(c, t)),
+        (prop_oneof![Just("dark mode"), Just("PDF export")], any::<bool>()).prop_map(|(t, on)| Action::Shipped(t, on)),
     ]
 }
 
@@ -199,6 +204,11 @@ fn act(store: &mut Store, ids: &[String], skew_min: i64, action: &Action) {
             edit::decide_refunder(tx, now, &email, *d)
         }
         Action::NoReplyNeeded(c, on) => edit::no_reply_needed(tx, now, &ids[*c], *on),
+        Action::Suggestion(c, topic) => edit::tag_suggestion(tx, now, &ids[*c], *topic),
+        Action::Shipped(topic, on) => {
+            let key = crate::care::feedback::key(crate::care::feedback::FeedbackKind::Suggestion, "", topic);
+            edit::feedback_done(tx, now, &key, *on)
+        }
         Action::CareHours(h) => {
             let care = crate::care::CareSettings { status_update_hours: *h, ..Default::default() };
             edit::set_care_settings(tx, now, &care)
@@ -235,9 +245,10 @@ fn state(store: &Store) -> String {
     let mut out = String::new();
     for (sql, cols) in [
         (
-            "SELECT id, lane, lane_manual, suggested_lane, status, assignee, reviewed, score, reasons, tags, snoozed_until_ms, snooze_set_ms, no_reply_needed_ms FROM cases ORDER BY id",
-            13,
+            "SELECT id, lane, lane_manual, suggested_lane, status, assignee, reviewed, score, reasons, tags, snoozed_until_ms, snooze_set_ms, no_reply_needed_ms, suggestion, complaint, feedback_thanked_ms FROM cases ORDER BY id",
+            16,
         ),
+        ("SELECT key, done_ms FROM feedback_done ORDER BY key", 2),
         ("SELECT uid, case_id, kind, due_ms, note, author_name, created_ms, done_ms FROM tasks ORDER BY uid", 8),
         ("SELECT uid, case_id, customer_email, kind, description, author_name, created_ms FROM gifts ORDER BY uid", 7),
         ("SELECT email, decision, decided_ms FROM refunder_decisions ORDER BY email", 3),

@@ -251,3 +251,28 @@ pub fn set_care_settings(conn: &Connection, now_ms: i64, care: &crate::care::Car
     ops::record(conn, now_ms, fields::SETTINGS, crate::care::CareSettings::KEY, "value", to_value(care)?, false)
         .map(drop)
 }
+
+/// Tags the case as a suggestion about `topic` (`None`: not a suggestion).
+pub fn tag_suggestion(conn: &Connection, now_ms: i64, case_id: &str, topic: Option<&str>) -> Result<()> {
+    cases::get(conn, case_id)?;
+    let value = topic.map(crate::care::feedback::clean_topic).transpose()?.map_or(Value::Null, |t| json!(t));
+    case_op(conn, now_ms, case_id, "suggestion", value).map(drop)
+}
+
+/// Names what a complaint is about (`None`: read it from the mail again).
+pub fn set_complaint_topic(conn: &Connection, now_ms: i64, case_id: &str, topic: Option<&str>) -> Result<()> {
+    cases::get(conn, case_id)?;
+    let value = topic.map(crate::care::feedback::clean_topic).transpose()?.map_or(Value::Null, |t| json!(t));
+    case_op(conn, now_ms, case_id, "complaint", value).map(drop)
+}
+
+/// The customer on this case has been thanked for their suggestion or complaint.
+pub fn feedback_thanked(conn: &Connection, now_ms: i64, case_id: &str) -> Result<()> {
+    case_op(conn, now_ms, case_id, "feedback_thanked", json!(now_ms)).map(drop)
+}
+
+/// A suggestion shipped, or a complaint's cause fixed (`done` false takes it back).
+pub fn feedback_done(conn: &Connection, now_ms: i64, key: &str, done: bool) -> Result<()> {
+    let value = if done { json!(now_ms) } else { Value::Null };
+    ops::record(conn, now_ms, fields::FEEDBACK, key, "done", value, false).map(drop)
+}

@@ -43,6 +43,10 @@ pub const REVIEWED: &str = "reviewed";
 pub const SNOOZE: &str = "snooze";
 /// The owner's "no reply needed" up to this time (ms), or null.
 pub const NO_REPLY_NEEDED: &str = "no_reply_needed";
+/// A suggestion's topic, a complaint's topic chosen by a person, and when we thanked them.
+pub const FEEDBACK_FIELDS: [&str; 3] = ["suggestion", "complaint", "feedback_thanked"];
+/// A shipped suggestion or a fixed complaint (entity id: `care::feedback::key`); field `done`.
+pub const FEEDBACK: &str = "feedback";
 /// `correction.not-angry`, `correction.not-excellent`.
 pub const CORRECTION_PREFIX: &str = "correction.";
 
@@ -165,6 +169,9 @@ pub fn apply(conn: &Connection, op: &Op, at_ms: i64, fx: &mut Effects) -> Result
             gift.uid = op.entity_id.clone();
             gifts::add(conn, &gift)?;
         }
+        FEEDBACK if op.field == "done" && wins(conn, op)? => {
+            crate::care::feedback::set_done(conn, &op.entity_id, op.value.as_i64())?;
+        }
         CUSTOMER if op.field == "refund_decision" && wins(conn, op)? => {
             use crate::care::decisions::{self, RefunderDecision};
             decisions::set(conn, &op.entity_id, op.value.as_str().and_then(RefunderDecision::parse), at_ms)?;
@@ -213,6 +220,7 @@ fn set_case_field(conn: &Connection, op: &Op, at_ms: i64, fx: &mut Effects) -> R
         REVIEWED => cases::set_reviewed(conn, id, op.value.as_bool().unwrap_or(false))?,
         SNOOZE => cases::set_snooze(conn, id, op.value.as_i64(), at_ms)?,
         NO_REPLY_NEEDED => cases::set_no_reply_needed(conn, id, op.value.as_i64())?,
+        field if FEEDBACK_FIELDS.contains(&field) => crate::care::feedback::set_case_field(conn, id, field, &op.value)?,
         field => {
             if let Some(correction) = field.strip_prefix(CORRECTION_PREFIX)
                 && matches!(correction, "not-angry" | "not-excellent")
