@@ -202,16 +202,42 @@ async fn fetch_new(
         Some(c) if c.uid_validity == uid_validity => c,
         _ => Cursor { uid_validity, last_uid: 0 },
     };
-    let mut total = ImportSummary::default();
     let goal = uid_next.saturating_sub(1);
     // For "Fetching 1,240 of 12,000": UIDs may have gaps, so the folder's count bounds the estimate.
     let expected = goal.saturating_sub(cursor.last_uid).min(mailbox.exists);
-    let mut fetched = 0u32;
-    while cursor.last_uid < goal && mailbox.exists > 0 {
-        let from = cursor.last_uid + 1;
-        let to = from.saturating_add(FETCH_BATCH - 1).min(goal);
-        let mut raws: Vec<(u32, Vec<u8>)> = Vec::new();
-        {
+    // FETCH and import overlap: while one batch is parsed, threaded, triaged and committed (on a
+    // connection of its own, in a thread of its own), the next streams in. The importer moves the
+    // cursor in the same transaction as each batch, so a crash or a dropped connection anywhere
+    // repeats at most the batches not yet committed.
+    let (batches, inbox) = std::sync::mpsc::sync_channel::<(u32, Vec<Vec<u8>>)>(2);
+    let importer = {
+        let path = store.path().to_path_buf();
+        let (account_id, folder) = (account.id, folder.to_string());
+        std::thread::Builder::new()
+            .name("kindly-import".into())
+            .spawn(move || -> Result<(ImportSummary, Cursor)> {
+                let mut store = Store::open(&path)?;
+                let mut total = ImportSummary::default();
+                let mut fetched = 0u32;
+                for (to, raws) in inbox {
+                    fetched += raws.len() as u32;
+                    let summary = import_items(&mut store, raws.into_iter().map(Ok), &mut |_| {})?;
+                    cursor.last_uid = to;
+                    store.write(|tx| {
+                        accounts::set_cursor(tx, account_id, &folder, cursor, now_ms())?;
+                        crate::sync::state::record_progress(tx, &folder, fetched, expected.max(fetched))
+                    })?;
+                    total.absorb(summary);
+                }
+                Ok((total, cursor))
+            })
+            .map_err(|e| Error::Invalid(format!("cannot start the import thread: {e}")))?
+    };
+    let mut from = cursor.last_uid + 1;
+    let fetching = async {
+        while from <= goal && mailbox.exists > 0 {
+            let to = from.saturating_add(FETCH_BATCH - 1).min(goal);
+            let mut raws: Vec<Vec<u8>> = Vec::new();
             let mut fetches = session
                 .uid_fetch(format!("{from}:{to}"), "(UID BODY.PEEK[])")
                 .await
@@ -219,22 +245,27 @@ async fn fetch_new(
             while let Some(fetch) = fetches.next().await {
                 let fetch = fetch.map_err(|e| imap_error(&format!("fetching {folder}"), e))?;
                 // "n:m" may answer with a message below n when none is in range: keep only the range.
-                if let Some(uid) = fetch.uid.filter(|u| (from..=to).contains(u)) {
-                    raws.push((uid, fetch.body().unwrap_or_default().to_vec()));
+                if fetch.uid.is_some_and(|u| (from..=to).contains(&u)) {
+                    raws.push(fetch.body().unwrap_or_default().to_vec());
                 }
             }
+            drop(fetches);
+            // Waits while two batches are queued: memory stays bounded however large the folder.
+            // A closed channel means the importer stopped on an error, which its join reports.
+            if batches.send((to, raws)).is_err() {
+                break;
+            }
+            progress(to, goal);
+            from = to + 1;
         }
-        fetched += raws.len() as u32;
-        let summary = import_items(store, raws.into_iter().map(|(_, raw)| Ok(raw)), &mut |_| {})?;
-        // Committed: now the cursor may move past this range.
-        cursor.last_uid = to;
-        store.write(|tx| {
-            accounts::set_cursor(tx, account.id, folder, cursor, now_ms())?;
-            crate::sync::state::record_progress(tx, folder, fetched, expected.max(fetched))
-        })?;
-        total.absorb(summary);
-        progress(cursor.last_uid, goal);
-    }
+        Ok::<_, Error>(())
+    };
+    let fetched = fetching.await;
+    drop(batches);
+    let imported = importer.join().map_err(|_| Error::Invalid("the import thread crashed".into()))?;
+    // Whatever was committed stays committed; the first error is reported.
+    let (total, cursor) = imported?;
+    fetched?;
     // Also records a new UIDVALIDITY of a folder that had nothing to fetch.
     store.write(|tx| accounts::set_cursor(tx, account.id, folder, cursor, now_ms()))?;
     Ok(total)
