@@ -91,7 +91,8 @@ fn parse_gross(text: &str, currency: &str) -> std::result::Result<(bool, i64), S
         Some(d) => (true, d.to_string()),
         None => (false, t),
     };
-    let amount = money::parse_amount(&digits, currency).map_err(|e| format!("Gross: {e}"))?;
+    let amount = money::parse_amount(&digits, currency)
+        .map_err(|_| format!("Gross `{}` is not an amount like 1,234.56 or -19.00 in {currency}", text.trim()))?;
     Ok((negative, amount))
 }
 
