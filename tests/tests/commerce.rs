@@ -646,3 +646,48 @@ fn a_paypal_activity_download_becomes_orders_and_refunds() {
     let again = ok(&run(&db, &[], &["import-orders", "--csv", csv.to_str().unwrap(), "--format", "paypal"], None));
     assert!(again.contains("0 new orders, 0 updated, 4 unchanged, 0 refunds"), "re-import changes nothing: {again}");
 }
+
+#[test]
+fn the_window_imports_and_refunds_through_the_same_contract() {
+    let server = Server::start(stripe_shop());
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let env = server.env();
+    ok(&run(&db, &env, &["demo"], None));
+    let queue: Value = serde_json::from_str(&ok(&run(&db, &env, &["queue", "owner", "--json"], None))).unwrap();
+    let case_id = queue[0]["case_id"].as_str().unwrap().to_string();
+    let ui = dir.path().join("ui");
+    std::fs::create_dir_all(&ui).unwrap();
+    std::fs::write(ui.join("index.html"), "<!doctype html><title>Kindly</title>").unwrap();
+    let mut command = Command::new(kindly_bin());
+    command.arg("--db").arg(&db).args(["serve", "--port", "0", "--ui-dir"]).arg(&ui);
+    command.envs(env.iter().map(|(k, v)| (k, v)));
+    let web = kindly_tests::web::Server::start(command);
+
+    let (status, body) = web.api("commerce_status", &json!({}));
+    assert_eq!((status, body), (200, json!({ "stripe": false, "gumroad": false })));
+    let (status, body) = web.api("import_orders_provider", &json!({ "provider": "stripe" }));
+    assert_eq!(status, 400, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("not connected"), "{body}");
+    let (_, body) = web.api("import_orders_provider", &json!({ "provider": "paypal" }));
+    assert_eq!(body["code"], "bad_args");
+
+    // Connected by the CLI (--key-env): the window imports and refunds with it.
+    ok(&run(&db, &env, &["import-orders", "--stripe", "--key-env", "TEST_STRIPE_KEY"], None));
+    server.shop().charges.push(charge("ch_8", 40, "gus@example.com", 1500));
+    let (status, body) = web.api("import_orders_provider", &json!({ "provider": "stripe" }));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!((body["added"].as_u64(), body["unchanged"].as_u64()), (Some(1), Some(1)), "{body}");
+
+    let args = json!({ "case_id": case_id, "source": "stripe", "order_id": "ch_8" });
+    let (status, body) = web.api("refund_at_provider", &args);
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = web.api("refund_at_provider", &args);
+    assert_eq!(status, 200);
+    assert_eq!(server.shop().refunds_made, 1);
+    assert_eq!(server.shop().idempotency_keys, [Some("kindly-refund-stripe-ch_8".to_string())]);
+    let store = Store::open(&db).unwrap();
+    let refund = kindly_core::commerce::refunds::get(store.conn(), "stripe", "ch_8").unwrap().unwrap();
+    assert_eq!(refund.case_id.as_deref(), Some(case_id.as_str()));
+    assert!(refund.done_ms.is_some());
+}

@@ -83,4 +83,8 @@ commands! {
     thank_you_back(CaseArgs) -> CaseDetail;
     render_template(TemplateArgs) -> RenderedTemplate;
     check_draft(CheckDraftArgs) -> DraftCheck;
+    commerce_status(Empty) -> CommerceStatus;
+    connect_commerce(ConnectCommerceArgs) -> CommerceStatus;
+    import_orders_provider(ImportProviderArgs) -> ProviderImportResult;
+    refund_at_provider(RefundArgs) -> CaseDetail;
 }
