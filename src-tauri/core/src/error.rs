@@ -43,6 +43,9 @@ pub enum Error {
     /// The provider no longer accepts the saved sign-in (`invalid_grant`): sign in again.
     #[error("{0}")]
     SignInAgain(String),
+    /// A payment provider (Stripe, Gumroad) refused or failed; the message says what to do.
+    #[error("{0}")]
+    Provider(String),
     #[error("{0}")]
     Invalid(String),
 }
@@ -64,6 +67,7 @@ impl Error {
             Error::Keychain(_) => "keychain",
             Error::OAuth(_) => "oauth",
             Error::SignInAgain(_) => "sign_in_again",
+            Error::Provider(_) => "provider",
             Error::Invalid(_) => "invalid",
         }
     }

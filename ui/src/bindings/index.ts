@@ -481,6 +481,26 @@ provider: string, imap_host: string, imap_port: number, smtp_host: string, smtp_
  * `tls`, `starttls` or `none` (IMAP; SMTP uses TLS on 465, STARTTLS elsewhere).
  */
 security: string, };
+export type ConnectCommerceArgs = { provider: string, 
+/**
+ * The secret key (Stripe) or access token (Gumroad): kept in the OS keychain, never in the store.
+ */
+key: string, };
+export type CommerceStatus = { stripe: boolean, gumroad: boolean, };
+export type ImportProviderArgs = { provider: string, 
+/**
+ * Everything again, not only what is new since the last import.
+ */
+full: boolean, };
+export type ProviderImportResult = { 
+/**
+ * "4 new orders, 0 updated, 2 unchanged, 1 refunds, 1 skipped".
+ */
+summary: string, added: number, updated: number, unchanged: number, refunds: number, 
+/**
+ * One sentence per record that was skipped ("charge ch_4: amount … is not …").
+ */
+skipped: Array<string>, };
 export type Commands = {
   app_info: { args: Empty; result: AppInfo };
   queue_counts: { args: Empty; result: QueueCounts };
@@ -521,4 +541,8 @@ export type Commands = {
   feedback: { args: FeedbackArgs; result: FeedbackView };
   feedback_done: { args: FeedbackDoneArgs; result: FeedbackView };
   thank_feedback: { args: ThankFeedbackArgs; result: ThankFeedbackResult };
+  commerce_status: { args: Empty; result: CommerceStatus };
+  connect_commerce: { args: ConnectCommerceArgs; result: CommerceStatus };
+  import_orders_provider: { args: ImportProviderArgs; result: ProviderImportResult };
+  refund_at_provider: { args: RefundArgs; result: CaseDetail };
 };

@@ -80,6 +80,10 @@ pub fn typescript() -> String {
         ThankFeedbackArgs::decl(),
         ThankFeedbackResult::decl(),
         ConnectOAuthArgs::decl(),
+        ConnectCommerceArgs::decl(),
+        CommerceStatus::decl(),
+        ImportProviderArgs::decl(),
+        ProviderImportResult::decl(),
     ];
     let mut out = String::from(
         "// Generated from kindly-core's contract (src-tauri/core/src/api). Do not edit: run\n\

@@ -551,3 +551,65 @@ pub fn thank_feedback(store: &mut Store, args: ThankFeedbackArgs) -> Result<Than
     let queued = store.write(|tx| care::feedback::thank(tx, now, args.kind, &args.product, &args.topic, &args.body))?;
     Ok(ThankFeedbackResult { queued, view: feedback(store, FeedbackArgs { kind: args.kind })? })
 }
+fn commerce_provider(name: &str) -> Result<crate::commerce::Provider> {
+    crate::commerce::provider_of(name)
+        .ok_or_else(|| Error::BadArgs(format!("provider `{name}`: Kindly talks to stripe and gumroad")))
+}
+
+pub fn commerce_status(store: &mut Store, _: Empty) -> Result<CommerceStatus> {
+    use crate::commerce::{Provider, connected};
+    Ok(CommerceStatus { stripe: connected(store, Provider::Stripe)?, gumroad: connected(store, Provider::Gumroad)? })
+}
+
+/// Keeps the key in the OS keychain (the store keeps only the entry's name).
+pub fn connect_commerce(store: &mut Store, args: ConnectCommerceArgs) -> Result<CommerceStatus> {
+    let provider = commerce_provider(&args.provider)?;
+    store.write(|tx| crate::commerce::ingest::connect_keychain(tx, provider, &args.key))?;
+    commerce_status(store, Empty {})
+}
+
+/// Imports what is new at the provider (blocks while it reads; retries are bounded).
+pub fn import_orders_provider(store: &mut Store, args: ImportProviderArgs) -> Result<ProviderImportResult> {
+    use crate::commerce::{Provider, gumroad::Gumroad, stripe::Stripe};
+    let provider = commerce_provider(&args.provider)?;
+    let not_connected =
+        || Error::BadArgs(format!("{} is not connected: connect it with its key first", provider.display()));
+    let summary = crate::mail::connect::block_on(async {
+        match provider {
+            Provider::Stripe => {
+                let api = Stripe::connected(store)?.ok_or_else(not_connected)?;
+                api.import(store, args.full, &mut |_| {}).await
+            }
+            Provider::Gumroad => {
+                let api = Gumroad::connected(store)?.ok_or_else(not_connected)?;
+                api.import(store, args.full, &mut |_| {}).await
+            }
+        }
+    })??;
+    let n = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+    Ok(ProviderImportResult {
+        summary: summary.to_string(),
+        added: n(summary.added),
+        updated: n(summary.updated),
+        unchanged: n(summary.unchanged),
+        refunds: n(summary.refunds),
+        skipped: summary.errors.iter().map(|e| format!("{}: {}", e.record, e.reason)).collect(),
+    })
+}
+
+/// Refunds the order in full and sends the money back through its payment provider, then records
+/// it as done. The decision is recorded first: if the provider fails, it stands and this can be
+/// run again (Stripe's idempotency key, Gumroad's check first: never twice).
+pub fn refund_at_provider(store: &mut Store, args: RefundArgs) -> Result<CaseDetail> {
+    let provider = commerce_provider(&args.source)?;
+    let now = store.now_ms();
+    let done = crate::commerce::refunds::get(store.conn(), &args.source, &args.order_id)?.and_then(|r| r.done_ms);
+    store.write(|tx| {
+        cases::get(tx, &args.case_id)?;
+        edit::refund(tx, now, &args.source, &args.order_id, Some(&args.case_id))
+    })?;
+    if done.is_none() {
+        crate::mail::connect::block_on(crate::commerce::refund_at_provider(store, provider, &args.order_id))??;
+    }
+    case(store, CaseArgs { case_id: args.case_id })
+}

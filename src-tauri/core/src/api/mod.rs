@@ -88,4 +88,8 @@ commands! {
     feedback(FeedbackArgs) -> FeedbackView;
     feedback_done(FeedbackDoneArgs) -> FeedbackView;
     thank_feedback(ThankFeedbackArgs) -> ThankFeedbackResult;
+    commerce_status(Empty) -> CommerceStatus;
+    connect_commerce(ConnectCommerceArgs) -> CommerceStatus;
+    import_orders_provider(ImportProviderArgs) -> ProviderImportResult;
+    refund_at_provider(RefundArgs) -> CaseDetail;
 }

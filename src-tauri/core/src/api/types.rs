@@ -535,3 +535,38 @@ pub struct SearchResult {
 pub struct DiscoverArgs {
     pub email: String,
 }
+
+/// `stripe` or `gumroad`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ConnectCommerceArgs {
+    pub provider: String,
+    /// The secret key (Stripe) or access token (Gumroad): kept in the OS keychain, never in the store.
+    pub key: String,
+}
+
+/// Which payment providers are connected on this machine.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CommerceStatus {
+    pub stripe: bool,
+    pub gumroad: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ImportProviderArgs {
+    pub provider: String,
+    /// Everything again, not only what is new since the last import.
+    #[serde(default)]
+    pub full: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ProviderImportResult {
+    /// "4 new orders, 0 updated, 2 unchanged, 1 refunds, 1 skipped".
+    pub summary: String,
+    pub added: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    pub refunds: u32,
+    /// One sentence per record that was skipped ("charge ch_4: amount … is not …").
+    pub skipped: Vec<String>,
+}

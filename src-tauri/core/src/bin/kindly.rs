@@ -32,12 +32,29 @@ enum Command {
         #[arg(long)]
         maildir: Option<PathBuf>,
     },
-    /// Import orders from a CSV file.
+    /// Import orders (and refunds) from a CSV file, or from Stripe or Gumroad over their APIs.
+    /// The first API import connects the account (--key-stdin keeps the key in the OS keychain,
+    /// --key-env VAR reads it from the environment each time); later ones fetch only what is new.
     ImportOrders {
-        #[arg(long)]
-        csv: PathBuf,
+        #[arg(long, required_unless_present_any = ["stripe", "gumroad"], conflicts_with_all = ["stripe", "gumroad"])]
+        csv: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = OrdersFormat::Generic)]
         format: OrdersFormat,
+        /// Charges and refunds from Stripe's API (KINDLY_STRIPE_API overrides its address).
+        #[arg(long, conflicts_with = "gumroad")]
+        stripe: bool,
+        /// Sales from Gumroad's API (KINDLY_GUMROAD_API overrides its address).
+        #[arg(long)]
+        gumroad: bool,
+        /// Read the API key from this environment variable, now and at every later use.
+        #[arg(long, conflicts_with = "key_stdin")]
+        key_env: Option<String>,
+        /// Read the API key from standard input and keep it in the OS keychain.
+        #[arg(long)]
+        key_stdin: bool,
+        /// Fetch everything again, not only what is new since the last import.
+        #[arg(long)]
+        full: bool,
     },
     /// Show a queue as triaged now, most urgent first.
     Queue {
@@ -261,6 +278,8 @@ enum OrdersFormat {
     Generic,
     Stripe,
     Gumroad,
+    /// PayPal's Activity download (CSV, balance affecting).
+    Paypal,
 }
 
 /// Queue names as the contract spells them (`owner`, `owner-excellent`, …).
@@ -352,17 +371,48 @@ fn run(cli: Cli) -> Result<()> {
             };
             report_import(&summary);
         }
-        Command::ImportOrders { csv, format } => {
-            if !matches!(format, OrdersFormat::Generic) {
-                return Err(Error::BadArgs("only --format generic is supported in this version".into()));
-            }
+        Command::ImportOrders { csv, format, stripe, gumroad, key_env, key_stdin, full } => {
+            let provider = match (stripe, gumroad) {
+                (true, _) => Some(commerce::Provider::Stripe),
+                (_, true) => Some(commerce::Provider::Gumroad),
+                _ => None,
+            };
+            let Some(provider) = provider else {
+                if key_env.is_some() || key_stdin || full {
+                    return Err(Error::BadArgs(
+                        "--key-env, --key-stdin and --full go with --stripe or --gumroad".into(),
+                    ));
+                }
+                let csv = csv.ok_or_else(|| Error::BadArgs("give --csv FILE, --stripe or --gumroad".into()))?;
+                return import_orders_csv(db, &csv, format);
+            };
             let mut store = open_store(db)?;
-            let file = std::fs::File::open(&csv).map_err(|e| Error::io(&csv, e))?;
-            let summary = commerce::import_orders_csv(&mut store, std::io::BufReader::new(file))?;
+            connect_provider(&mut store, provider, key_env.as_deref(), key_stdin)?;
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| Error::Invalid(e.to_string()))?;
+            let bar = spinner("");
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+            let name = provider.display();
+            let mut progress = |n: u64| bar.set_message(format!("Reading {name}: {n} records"));
+            let summary = runtime.block_on(async {
+                match provider {
+                    commerce::Provider::Stripe => {
+                        let api = commerce::stripe::Stripe::connected(&store)?
+                            .ok_or_else(|| Error::BadArgs("Stripe is not connected".into()))?;
+                        api.import(&mut store, full, &mut progress).await
+                    }
+                    commerce::Provider::Gumroad => {
+                        let api = commerce::gumroad::Gumroad::connected(&store)?
+                            .ok_or_else(|| Error::BadArgs("Gumroad is not connected".into()))?;
+                        api.import(&mut store, full, &mut progress).await
+                    }
+                }
+            });
+            bar.finish_and_clear();
+            let summary = summary?;
             for e in &summary.errors {
-                eprintln!("{}:{}: skipped: {}", csv.display(), e.line, e.reason);
+                eprintln!("{name} {}: skipped: {}", e.record, e.reason);
             }
-            println!("{summary}.");
+            println!("{name}: {summary}.");
         }
         Command::Queue { queue, json } => {
             let mut store = open_store(db)?;
@@ -498,6 +548,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Refund { order_id, case, source, done } => {
             let mut store = open_store(db)?;
             let now = store.now_ms();
+            let already_done =
+                kindly_core::commerce::refunds::get(store.conn(), &source, &order_id)?.and_then(|r| r.done_ms);
             store.write(|tx| {
                 if done {
                     kindly_core::sync::edit::refund_done(tx, now, &source, &order_id)
@@ -505,6 +557,47 @@ fn run(cli: Cli) -> Result<()> {
                     kindly_core::sync::edit::refund(tx, now, &source, &order_id, case.as_deref())
                 }
             })?;
+            let provider = commerce::provider_of(&source).filter(|_| !done);
+            if let Some(provider) = provider {
+                let name = provider.display();
+                if let Some(at) = already_done {
+                    println!(
+                        "Order {order_id} was refunded already (done {}); nothing was sent to {name} again.",
+                        kindly_core::time::to_rfc3339(at)
+                    );
+                    return Ok(());
+                }
+                if commerce::connected(&store, provider)? {
+                    let runtime = tokio::runtime::Runtime::new().map_err(|e| Error::Invalid(e.to_string()))?;
+                    let outcome = runtime
+                        .block_on(commerce::refund_at_provider(&mut store, provider, &order_id))
+                        .map_err(|e| {
+                            Error::Provider(format!(
+                                "the refund of order {order_id} is recorded in Kindly, but {name} did not make it: {e}. \
+                                 Run the same command again to retry (it never refunds twice)"
+                            ))
+                        })?;
+                    match outcome {
+                        commerce::ProviderRefund::Refunded { refund_id } => println!(
+                            "Order {order_id} refunded in full at {name}{}; recorded as done. The customer is on \
+                             the do-not-promote list.",
+                            refund_id.map(|id| format!(" (refund {id})")).unwrap_or_default()
+                        ),
+                        commerce::ProviderRefund::AlreadyRefunded => println!(
+                            "{name} says order {order_id} was refunded already; nothing was refunded twice. \
+                             Recorded as done."
+                        ),
+                    }
+                    return Ok(());
+                }
+                println!(
+                    "Order {order_id} refunded in full in Kindly; the customer is on the do-not-promote list. \
+                     {name} is not connected here, so refund it in {name} yourself, then run \
+                     `kindly refund {order_id} --source {source} --done` (or connect {name} with \
+                     `kindly import-orders --{source} --key-stdin` and run this again)."
+                );
+                return Ok(());
+            }
             if done {
                 println!("Refund of order {order_id} recorded as done.");
             } else {
@@ -789,6 +882,67 @@ fn run(cli: Cli) -> Result<()> {
                 let _ = out.flush();
             }))?;
         }
+    }
+    Ok(())
+}
+
+fn import_orders_csv(db: Option<&Path>, csv: &Path, format: OrdersFormat) -> Result<()> {
+    let mut store = open_store(db)?;
+    let file = std::fs::File::open(csv).map_err(|e| Error::io(csv, e))?;
+    let input = std::io::BufReader::new(file);
+    match format {
+        OrdersFormat::Generic => {
+            let summary = commerce::import_orders_csv(&mut store, input)?;
+            for e in &summary.errors {
+                eprintln!("{}:{}: skipped: {}", csv.display(), e.line, e.reason);
+            }
+            println!("{summary}.");
+        }
+        OrdersFormat::Paypal => {
+            let summary = commerce::paypal::import_paypal_csv(&mut store, input)?;
+            for e in &summary.errors {
+                eprintln!("{}, {}: skipped: {}", csv.display(), e.record, e.reason);
+            }
+            println!("PayPal: {summary}.");
+        }
+        OrdersFormat::Stripe | OrdersFormat::Gumroad => {
+            let (name, flag) =
+                if matches!(format, OrdersFormat::Stripe) { ("Stripe", "stripe") } else { ("Gumroad", "gumroad") };
+            return Err(Error::BadArgs(format!(
+                "{name}'s CSV exports are not read: import straight from {name} with \
+                 `kindly import-orders --{flag} --key-stdin` (refunds included), or convert the export to the \
+                 generic CSV (order_id,email,name,product,amount,currency,purchased_at,refunded_at)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Saves where the provider's key comes from when given; otherwise insists it was connected before.
+fn connect_provider(
+    store: &mut Store,
+    provider: commerce::Provider,
+    key_env: Option<&str>,
+    key_stdin: bool,
+) -> Result<()> {
+    use kindly_core::commerce::ingest;
+    let name = provider.display();
+    if key_stdin {
+        let mut key = String::new();
+        std::io::stdin().read_line(&mut key).map_err(|e| Error::io("stdin", e))?;
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(Error::BadArgs(format!("no {name} key on standard input")));
+        }
+        store.write(|tx| ingest::connect_keychain(tx, provider, key))?;
+        println!("{name} key kept in the OS keychain (entry `{}`).", provider.keychain_entry());
+    } else if let Some(var) = key_env {
+        store.write(|tx| ingest::connect_env(tx, provider, var))?;
+    } else if ingest::key_source(store.conn(), provider)?.is_none() {
+        return Err(Error::BadArgs(format!(
+            "{name} is not connected yet: give the key once with --key-stdin (kept in the OS keychain) or \
+             --key-env VAR"
+        )));
     }
     Ok(())
 }

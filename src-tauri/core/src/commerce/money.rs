@@ -35,6 +35,18 @@ pub fn parse_amount(text: &str, currency: &str) -> Result<i64, String> {
         .ok_or_else(|| format!("amount `{text}` is too large"))
 }
 
+/// 14900 USD → "149.00": minor units as the decimal string `parse_amount` reads.
+pub fn format(minor: i64, currency: &str) -> String {
+    let exp = exponent(currency);
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    if exp == 0 {
+        return format!("{sign}{abs}");
+    }
+    let scale = 10u64.pow(exp);
+    format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = exp as usize)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,5 +62,14 @@ mod tests {
         assert!(parse_amount("abc", "USD").is_err());
         assert!(parse_amount("5.", "USD").is_err());
         assert!(parse_amount("99999999999999999999", "USD").is_err());
+    }
+
+    #[test]
+    fn formats_minor_units_back() {
+        assert_eq!(format(14_900, "USD"), "149.00");
+        assert_eq!(format(5, "EUR"), "0.05");
+        assert_eq!(format(1_200, "JPY"), "1200");
+        assert_eq!(format(-1_950, "USD"), "-19.50");
+        assert_eq!(format(1_234, "KWD"), "1.234");
     }
 }
