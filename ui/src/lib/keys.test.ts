@@ -96,6 +96,18 @@ describe('interpretKey', () => {
     expect(k({ key: 'n', time: 500 })).toBe('goto-nudges');
     expect(k({ key: 'n', time: 600 })).toBe('note');
   });
+  it('understands s as tagging a suggestion, and g then i / c for the learning views', () => {
+    const k = createKeyInterpreter();
+    expect(k({ key: 's', time: 0 })).toBe('suggestion');
+    expect(k({ key: 's', typing: true, time: 0 })).toBeNull();
+    k({ key: 'g', time: 0 });
+    expect(k({ key: 'i', time: 100 })).toBe('goto-suggestions');
+    k({ key: 'g', time: 200 });
+    expect(k({ key: 'c', time: 300 })).toBe('goto-complaints');
+    // g s stays settings.
+    k({ key: 'g', time: 400 });
+    expect(k({ key: 's', time: 500 })).toBe('goto-settings');
+  });
   it('forgets the g prefix after a timeout, after another key, or when typing', () => {
     const k = createKeyInterpreter();
     k({ key: 'g', time: 0 });
@@ -133,7 +145,7 @@ describe('isTypingTarget', () => {
 describe('SHORTCUT_GROUPS', () => {
   it('lists the review and move keys for the help overlay', () => {
     const all = SHORTCUT_GROUPS.flatMap((g) => g.shortcuts.map((s) => s.keys.join(' ')));
-    for (const keys of ['Enter y', '1', '2', '3', 'm 1', 'm 2', 'm 3', 'm 0', 'g r', 'g s', 'g z', 'g u', 'g f', 'g n', 'r', 'e', 'a', 'n', 'z']) expect(all).toContain(keys);
+    for (const keys of ['Enter y', '1', '2', '3', 'm 1', 'm 2', 'm 3', 'm 0', 'g r', 'g s', 'g z', 'g u', 'g f', 'g n', 'g i', 'g c', 'r', 'e', 'a', 'n', 'z', 's']) expect(all).toContain(keys);
   });
   it('gives no key two meanings outside review (z is free for snooze)', () => {
     const outside = SHORTCUT_GROUPS.filter((g) => g.title !== 'In review').flatMap((g) => g.shortcuts);

@@ -17,6 +17,8 @@ export type KeyAction =
   | 'goto-nudges'
   | 'goto-review'
   | 'goto-settings'
+  | 'goto-suggestions'
+  | 'goto-complaints'
   | 'help'
   /** `y`: keep triage's lane (review mode). */
   | 'keep'
@@ -32,6 +34,8 @@ export type KeyAction =
   | 'snooze'
   /** `f`: plan a follow-up on the open case (opens the form). */
   | 'follow-up'
+  /** `s`: tag the open case as a suggestion (opens the topic field). */
+  | 'suggestion'
   /** `1`/`2`/`3` on their own: pick a lane (review mode). */
   | { pick: Lane }
   /** `m` then `1`/`2`/`3`/`0`: move the open case (`null`: back to automatic). */
@@ -71,6 +75,8 @@ export const SHORTCUT_GROUPS: ShortcutGroup[] = [
       { keys: ['g', 'u'], label: 'Go to unanswered' },
       { keys: ['g', 'f'], label: 'Go to follow-ups & callbacks due' },
       { keys: ['g', 'n'], label: 'Go to status updates owed' },
+      { keys: ['g', 'i'], label: 'Go to suggestions (ideas)' },
+      { keys: ['g', 'c'], label: 'Go to complaints' },
       { keys: ['g', 's'], label: 'Go to settings' },
       { keys: ['?'], label: 'Show or hide this help' },
     ],
@@ -84,6 +90,7 @@ export const SHORTCUT_GROUPS: ShortcutGroup[] = [
       { keys: ['n'], label: 'Write a note' },
       { keys: ['z'], label: 'Snooze: later today, tomorrow, next week…' },
       { keys: ['f'], label: 'Plan a follow-up' },
+      { keys: ['s'], label: 'Tag as a suggestion' },
       { keys: ['m', '1'], label: 'Move to Excellent (yours)' },
       { keys: ['m', '2'], label: 'Move to Angry (yours)' },
       { keys: ['m', '3'], label: 'Move to the assistant' },
@@ -119,6 +126,8 @@ const GOTO: Record<string, KeyAction> = {
   n: 'goto-nudges',
   r: 'goto-review',
   s: 'goto-settings',
+  i: 'goto-suggestions',
+  c: 'goto-complaints',
 };
 
 /**
@@ -179,6 +188,8 @@ export function createKeyInterpreter() {
         return 'snooze';
       case 'f':
         return 'follow-up';
+      case 's':
+        return 'suggestion';
       case '1':
       case '2':
       case '3': {
