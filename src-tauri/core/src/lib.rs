@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod care;
+pub mod cases;
 pub mod commerce;
 pub mod demo;
 pub mod error;

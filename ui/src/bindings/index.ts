@@ -162,7 +162,19 @@ suggestion_hint: string | null,
 /**
  * What an unhappy customer's complaint is about (chosen by a person, else read from the mail).
  */
-complaint_topic: string | null, case_id: string, customer_email: string, customer_name: string, subject: string, lane: Lane, score: number, reasons: Array<string>, 
+complaint_topic: string | null, 
+/**
+ * Cases shown inside this one (their messages are in `messages`), with why.
+ */
+merged: Array<MergedCase>, 
+/**
+ * When this case shows inside another one: that case's id.
+ */
+shown_in: string | null, 
+/**
+ * The same customer's other cases, to merge this one into.
+ */
+merge_candidates: Array<MergedCase>, case_id: string, customer_email: string, customer_name: string, subject: string, lane: Lane, score: number, reasons: Array<string>, 
 /**
  * With angle brackets.
  */
@@ -403,7 +415,11 @@ templates: Array<Template>,
 /**
  * The customer's download link, with `{order_id}` and `{product}` filled in.
  */
-download_link: string, };
+download_link: string, 
+/**
+ * Orders this close together are one purchase session: mails about them become one case.
+ */
+session_minutes: number, };
 export type AddTaskArgs = { case_id: string, kind: TaskKind, due_ms: number, note: string, phone: string | null, time_zone: string | null, };
 export type TaskDoneArgs = { case_id: string, task_id: string, 
 /**
@@ -435,6 +451,20 @@ export type DraftCheck = { warnings: Array<DraftWarning>,
  * On an owner-angry case: the five parts of a good answer, ticked where the draft has them.
  */
 good_answer: Array<AnswerPart>, };
+export type MergedCase = { case_id: string, subject: string, 
+/**
+ * "Bought in one session: …", "Merged by Olivia".
+ */
+note: string | null, 
+/**
+ * A person merged it (a split undoes it); otherwise the purchase-session rule did.
+ */
+manual: boolean, };
+export type MergeArgs = { case_id: string, 
+/**
+ * Show `case_id` inside this case.
+ */
+into_case_id: string, };
 export type FeedbackKind = "suggestion" | "complaint";
 export type FeedbackCase = { case_id: string, customer_name: string, customer_email: string, subject: string, last_message_ms: number, 
 /**
@@ -536,6 +566,8 @@ export type Commands = {
   thank_you_back: { args: CaseArgs; result: CaseDetail };
   render_template: { args: TemplateArgs; result: RenderedTemplate };
   check_draft: { args: CheckDraftArgs; result: DraftCheck };
+  merge_cases: { args: MergeArgs; result: CaseDetail };
+  split_case: { args: CaseArgs; result: CaseDetail };
   tag_suggestion: { args: TopicArgs; result: CaseDetail };
   set_complaint_topic: { args: TopicArgs; result: CaseDetail };
   feedback: { args: FeedbackArgs; result: FeedbackView };

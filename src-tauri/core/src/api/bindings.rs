@@ -70,6 +70,8 @@ pub fn typescript() -> String {
         DraftWarning::decl(),
         AnswerPart::decl(),
         DraftCheck::decl(),
+        MergedCase::decl(),
+        MergeArgs::decl(),
         FeedbackKind::decl(),
         FeedbackCase::decl(),
         FeedbackGroup::decl(),

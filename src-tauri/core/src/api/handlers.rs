@@ -51,7 +51,8 @@ pub fn queue(store: &mut Store, args: QueueArgs) -> Result<QueueResult> {
     let mut answering = tracker::answering(conn, None, &CareSettings::load(conn)?, now)?;
     let mut due: std::collections::HashMap<String, tasks::Task> = Default::default();
     for task in tasks::due(conn, now)? {
-        due.entry(task.case_id.clone()).or_insert(task); // the soonest per case
+        // The soonest per case, on the case it shows in.
+        due.entry(cases::shown_in(conn, &task.case_id)?).or_insert(task);
     }
     let mut rows = cases::list_where(conn, args.queue.condition())?;
     rows.retain(|r| args.queue.keeps(answering.get(&r.id)));
@@ -138,7 +139,18 @@ pub fn case(store: &mut Store, args: CaseArgs) -> Result<CaseDetail> {
     let suggestion = care::feedback::suggestion_of(conn, &row.id)?;
     let complaint_topic = care::feedback::topic_of(conn, &row)?.map(|(topic, _)| topic);
     let messages = stored.into_iter().map(|m| message_view(conn, m)).collect::<Result<_>>()?;
-    let notes = cases::notes(conn, &row.id)?
+    // Cases shown inside this one bring their notes and tasks along.
+    let merged: Vec<MergedCase> = crate::cases::merge::merged_into(conn, &row.id)?
+        .into_iter()
+        .map(|(case_id, subject, note, manual)| MergedCase { case_id, subject, note, manual })
+        .collect();
+    let family: Vec<String> = std::iter::once(row.id.clone()).chain(merged.iter().map(|m| m.case_id.clone())).collect();
+    let mut notes = Vec::new();
+    for id in &family {
+        notes.extend(cases::notes(conn, id)?);
+    }
+    notes.sort_by(|a, b| a.created_ms.cmp(&b.created_ms).then(a.uid.cmp(&b.uid)));
+    let notes = notes
         .into_iter()
         .map(|n| NoteView {
             id: n.uid,
@@ -167,7 +179,22 @@ pub fn case(store: &mut Store, args: CaseArgs) -> Result<CaseDetail> {
             created_ms: o.created_ms,
         })
         .collect();
-    let tasks = tasks::for_case(conn, &row.id)?;
+    let mut tasks = Vec::new();
+    for id in &family {
+        tasks.extend(tasks::for_case(conn, id)?);
+    }
+    tasks.sort_by(|a, b| a.done_ms.is_some().cmp(&b.done_ms.is_some()).then(a.due_ms.cmp(&b.due_ms)));
+    let shown_in = Some(cases::shown_in(conn, &row.id)?).filter(|s| *s != row.id);
+    let merge_candidates = match row.customer_id {
+        Some(customer) => cases::ids_for_customer(conn, customer)?
+            .into_iter()
+            .filter(|id| !family.contains(id))
+            .filter_map(|id| cases::get(conn, &id).ok())
+            .filter(|c| cases::shown_in(conn, &c.id).is_ok_and(|s| s == c.id))
+            .map(|c| MergedCase { case_id: c.id, subject: c.subject, note: None, manual: false })
+            .collect(),
+        None => Vec::new(),
+    };
     let due_task = tasks.iter().find(|t| t.done_ms.is_none() && t.due_ms <= now).cloned();
     Ok(CaseDetail {
         summary: queue_item(row, answering, due_task),
@@ -182,6 +209,9 @@ pub fn case(store: &mut Store, args: CaseArgs) -> Result<CaseDetail> {
         suggestion,
         suggestion_hint,
         complaint_topic,
+        merged,
+        shown_in,
+        merge_candidates,
     })
 }
 
@@ -612,4 +642,20 @@ pub fn refund_at_provider(store: &mut Store, args: RefundArgs) -> Result<CaseDet
         crate::mail::connect::block_on(crate::commerce::refund_at_provider(store, provider, &args.order_id))??;
     }
     case(store, CaseArgs { case_id: args.case_id })
+}
+
+/// Shows the case inside another of the same customer's; returns that one.
+pub fn merge_cases(store: &mut Store, args: MergeArgs) -> Result<CaseDetail> {
+    let now = store.now_ms();
+    store.write(|tx| edit::merge(tx, now, &args.case_id, Some(&args.into_case_id)))?;
+    let shown = cases::shown_in(store.conn(), &args.into_case_id)?;
+    case(store, CaseArgs { case_id: shown })
+}
+
+/// Takes the case out of the one it shows in (a person's merge or the purchase-session rule's),
+/// and keeps it apart from now on; returns it.
+pub fn split_case(store: &mut Store, args: CaseArgs) -> Result<CaseDetail> {
+    let now = store.now_ms();
+    store.write(|tx| edit::merge(tx, now, &args.case_id, None))?;
+    case(store, args)
 }

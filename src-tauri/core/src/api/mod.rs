@@ -83,6 +83,8 @@ commands! {
     thank_you_back(CaseArgs) -> CaseDetail;
     render_template(TemplateArgs) -> RenderedTemplate;
     check_draft(CheckDraftArgs) -> DraftCheck;
+    merge_cases(MergeArgs) -> CaseDetail;
+    split_case(CaseArgs) -> CaseDetail;
     tag_suggestion(TopicArgs) -> CaseDetail;
     set_complaint_topic(TopicArgs) -> CaseDetail;
     feedback(FeedbackArgs) -> FeedbackView;

@@ -338,6 +338,30 @@ pub struct CaseDetail {
     pub suggestion_hint: Option<String>,
     /// What an unhappy customer's complaint is about (chosen by a person, else read from the mail).
     pub complaint_topic: Option<String>,
+    /// Cases shown inside this one (their messages are in `messages`), with why.
+    pub merged: Vec<MergedCase>,
+    /// When this case shows inside another one: that case's id.
+    pub shown_in: Option<String>,
+    /// The same customer's other cases, to merge this one into.
+    pub merge_candidates: Vec<MergedCase>,
+}
+
+/// A case inside another (or one it could go into).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct MergedCase {
+    pub case_id: String,
+    pub subject: String,
+    /// "Bought in one session: …", "Merged by Olivia".
+    pub note: Option<String>,
+    /// A person merged it (a split undoes it); otherwise the purchase-session rule did.
+    pub manual: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct MergeArgs {
+    pub case_id: String,
+    /// Show `case_id` inside this case.
+    pub into_case_id: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

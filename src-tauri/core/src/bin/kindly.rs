@@ -125,6 +125,12 @@ enum Command {
         /// Name what the complaint is about (`auto`: read it from the mail).
         #[arg(long)]
         complaint: Option<String>,
+        /// Show this case inside another case of the same customer (one case per problem).
+        #[arg(long, conflicts_with = "split")]
+        merge_into: Option<String>,
+        /// Take the case out of the case it shows in, and keep it apart.
+        #[arg(long)]
+        split: bool,
     },
     /// Suggestions by topic, or complaints by product and topic, with the cases behind them;
     /// mark one shipped or fixed, and thank everyone who asked.
@@ -454,6 +460,8 @@ fn run(cli: Cli) -> Result<()> {
             refunder,
             suggestion,
             complaint,
+            merge_into,
+            split,
         } => {
             let mut store = open_store(db)?;
             let mut case: CaseDetail = match lane.as_deref() {
@@ -508,6 +516,12 @@ fn run(cli: Cli) -> Result<()> {
             }
             if let Some(on) = no_reply_needed.filter(|on| on == "off" || status.is_none()) {
                 case = call(&mut store, "no_reply_needed", serde_json::json!({ "case_id": id, "on": on == "on" }))?;
+            }
+            if let Some(into) = merge_into {
+                case = call(&mut store, "merge_cases", serde_json::json!({ "case_id": id, "into_case_id": into }))?;
+            }
+            if split {
+                case = call(&mut store, "split_case", serde_json::json!({ "case_id": id }))?;
             }
             if let Some(topic) = suggestion {
                 let topic = (topic != "off").then_some(topic);

@@ -24,6 +24,13 @@ pub struct CareSettings {
     pub templates: Vec<Template>,
     /// The customer's download link, with `{order_id}` and `{product}` filled in.
     pub download_link: String,
+    /// Orders this close together are one purchase session: mails about them become one case.
+    #[serde(default = "default_session_minutes")]
+    pub session_minutes: u32,
+}
+
+fn default_session_minutes() -> u32 {
+    30
 }
 
 impl Default for CareSettings {
@@ -48,6 +55,7 @@ impl Default for CareSettings {
             .to_vec(),
             templates: templates::defaults(),
             download_link: String::new(),
+            session_minutes: default_session_minutes(),
         }
     }
 }
@@ -74,6 +82,8 @@ impl CareSettings {
         let hours = |h: u32| (1..=24 * 60).contains(&h);
         let problem = if !hours(self.answer_owner_hours) || !hours(self.answer_assistant_hours) {
             Some("answer targets are 1 to 1,440 hours".to_string())
+        } else if self.session_minutes > 24 * 60 {
+            Some("a purchase session is at most 1,440 minutes (a day); 0 switches merging off".to_string())
         } else if !hours(self.status_update_hours) {
             Some("the status-update nudge is 1 to 1,440 hours".to_string())
         } else if let Some(t) = self.templates.iter().find(|t| t.id.trim().is_empty() || t.body.trim().is_empty()) {

@@ -127,6 +127,8 @@ pub fn import_orders_csv(store: &mut Store, input: impl Read) -> Result<OrdersSu
             }
             changed_customers.insert(customer);
         }
+        // Orders bought in one session make their customer's mails about them one case.
+        crate::cases::merge::after_change(tx, changed_customers.iter().copied())?;
         for customer in changed_customers {
             triage::retriage_customer(tx, customer, thresholds)?;
         }

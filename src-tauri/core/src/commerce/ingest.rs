@@ -296,6 +296,8 @@ pub fn apply(
             .query_row(params![source, refund.order_id], |r| r.get(0))?;
         changed.insert(customer);
     }
+    // Orders bought in one session make their customer's mails about them one case.
+    crate::cases::merge::after_change(conn, changed.iter().copied())?;
     for customer in changed {
         triage::retriage_customer(conn, customer, thresholds)?;
     }

@@ -153,6 +153,10 @@ pub fn import_items(
                     None => summary.duplicates += 1,
                 }
             }
+            // Mails about orders bought in one session become one case.
+            let customers: BTreeSet<i64> =
+                touched.iter().filter_map(|id| cases::triage_inputs(tx, id).ok().and_then(|(c, _)| c)).collect();
+            touched.extend(crate::cases::merge::after_change(tx, customers)?);
             for case_id in &touched {
                 triage::retriage(tx, case_id, thresholds)?;
             }
@@ -216,17 +220,30 @@ fn place(tx: &Transaction<'_>, msg: &ParsedMessage, zstd: &[u8], ours: &[String]
             id
         }
     };
+    // A thread whose case was merged into another shows there.
+    let shown = cases::shown_in(tx, &case_id)?;
     messages::insert(
         tx,
         msg,
         zstd,
-        &Placement { case_id: &case_id, direction, date_ms, normalized_subject: &normalized_subject, imported_ms: now },
+        &Placement {
+            case_id: &shown,
+            home_case: &case_id,
+            direction,
+            date_ms,
+            normalized_subject: &normalized_subject,
+            imported_ms: now,
+        },
     )?;
     // Our automatic acknowledgement is not an answer: the case stays as it was.
     if !(direction == Direction::Outbound && msg.automated) {
-        cases::record_message(tx, &case_id, direction, date_ms)?;
+        cases::record_message(tx, &shown, direction, date_ms)?;
+        if shown != case_id {
+            // The thread's own case keeps its times too, for the day it is split out again.
+            cases::record_message(tx, &case_id, direction, date_ms)?;
+        }
     }
-    Ok(Some(case_id))
+    Ok(Some(shown))
 }
 
 /// References first (newest parent first), then the thread root's case, then the subject fallback.

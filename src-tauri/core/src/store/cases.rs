@@ -265,15 +265,60 @@ pub fn get(conn: &Connection, id: &str) -> Result<CaseRow> {
         .ok_or_else(|| Error::CaseNotFound(id.to_string()))
 }
 
-/// Cases matching a SQL condition on `c` (built only from constants in `triage::lanes`).
+/// Cases matching a SQL condition on `c` (built only from constants in `triage::lanes`). A case
+/// merged into another shows only there.
 pub fn list_where(conn: &Connection, condition: &str) -> Result<Vec<CaseRow>> {
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE {condition}"))?;
+    let mut stmt = conn.prepare(&format!("{SELECT} WHERE c.shown_in IS NULL AND ({condition})"))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn count_where(conn: &Connection, condition: &str) -> Result<i64> {
-    Ok(conn.prepare_cached(&format!("SELECT count(*) FROM cases c WHERE {condition}"))?.query_row([], |r| r.get(0))?)
+    Ok(conn
+        .prepare_cached(&format!("SELECT count(*) FROM cases c WHERE c.shown_in IS NULL AND ({condition})"))?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// The case `id` shows in: itself, or the case it was merged into.
+pub fn shown_in(conn: &Connection, id: &str) -> Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT shown_in FROM cases WHERE id = ?1")?
+        .query_row([id], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten()
+        .unwrap_or_else(|| id.to_string()))
+}
+
+/// Recomputes the case's times and mail status from the messages it shows (after a merge or a
+/// split moved some); a person's status still holds until a newer message.
+pub fn refresh_from_messages(conn: &Connection, id: &str) -> Result<()> {
+    // A case merged away shows no messages of its own: it keeps its own thread's times, so every
+    // replica holds the same values whatever order the merges came in.
+    conn.prepare_cached(
+        "UPDATE cases SET
+           last_message_ms = coalesce(
+             (SELECT max(date_ms) FROM messages WHERE case_id = ?1 AND NOT (direction = 'outbound' AND automated = 1)),
+             (SELECT max(date_ms) FROM messages WHERE home_case = ?1 AND NOT (direction = 'outbound' AND automated = 1)),
+             last_message_ms),
+           last_inbound_ms = coalesce(
+             (SELECT max(date_ms) FROM messages WHERE case_id = ?1 AND direction = 'inbound'),
+             (SELECT max(date_ms) FROM messages WHERE home_case = ?1 AND direction = 'inbound')),
+           mail_status = coalesce(
+             (SELECT CASE direction WHEN 'inbound' THEN 'open' ELSE 'waiting' END FROM messages
+              WHERE case_id = ?1 AND NOT (direction = 'outbound' AND automated = 1) ORDER BY date_ms DESC, id DESC LIMIT 1),
+             (SELECT CASE direction WHEN 'inbound' THEN 'open' ELSE 'waiting' END FROM messages
+              WHERE home_case = ?1 AND NOT (direction = 'outbound' AND automated = 1) ORDER BY date_ms DESC, id DESC LIMIT 1),
+             mail_status)
+         WHERE id = ?1",
+    )?
+    .execute([id])?;
+    conn.prepare_cached(
+        "UPDATE cases SET status = CASE WHEN status_set IS NOT NULL AND status_set_ms >= last_message_ms
+                                        THEN status_set ELSE mail_status END
+         WHERE id = ?1",
+    )?
+    .execute([id])?;
+    Ok(())
 }
 
 pub fn ids_for_customer(conn: &Connection, customer_id: i64) -> Result<Vec<String>> {

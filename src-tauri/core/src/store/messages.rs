@@ -31,7 +31,10 @@ pub fn hash_exists(conn: &Connection, hash: &str) -> Result<bool> {
 }
 
 pub struct Placement<'a> {
+    /// Where it shows (the case its thread's case was merged into, or that case itself).
     pub case_id: &'a str,
+    /// Its thread's own case.
+    pub home_case: &'a str,
     pub direction: Direction,
     pub date_ms: i64,
     pub normalized_subject: &'a str,
@@ -45,8 +48,8 @@ pub fn insert(conn: &Connection, m: &ParsedMessage, compressed: &[u8], at: &Plac
     conn.prepare_cached(
         "INSERT INTO messages (message_id, hash, case_id, direction, from_email, from_name, to_emails, subject,
             normalized_subject, date_ms, in_reply_to, refs, body_text, body_html, attachments, automated,
-            unreadable, parse_error, imported_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+            unreadable, parse_error, imported_ms, home_case)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     )?
     .execute(params![
         m.message_id,
@@ -68,6 +71,7 @@ pub fn insert(conn: &Connection, m: &ParsedMessage, compressed: &[u8], at: &Plac
         m.unreadable.is_some(),
         m.unreadable,
         at.imported_ms,
+        at.home_case,
     ])?;
     let id = conn.last_insert_rowid();
     let sender = format!("{} {}", m.from_name, m.from_email);
@@ -94,7 +98,7 @@ impl RawCompressor {
 /// messages share that id, the case of `customer_email` wins.
 pub fn case_of_any(conn: &Connection, ids: &[&str], customer_email: &str) -> Result<Option<String>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT m.case_id FROM messages m JOIN cases c ON c.id = m.case_id
+        "SELECT m.home_case FROM messages m JOIN cases c ON c.id = m.home_case
          WHERE m.message_id = ?1 ORDER BY c.customer_email = ?2 DESC, m.id LIMIT 1",
     )?;
     for id in ids {
@@ -121,7 +125,7 @@ pub fn case_by_subject(
         .prepare_cached(
             // CROSS JOIN keeps the customer's few cases as the outer loop: common subjects
             // ("Refund request") would otherwise make this scan grow with the whole mailbox.
-            "SELECT m.case_id FROM cases c CROSS JOIN messages m ON m.case_id = c.id
+            "SELECT m.home_case FROM cases c CROSS JOIN messages m ON m.home_case = c.id
              WHERE c.customer_email = ?2 AND c.unreadable = 0 AND m.normalized_subject = ?1
                AND m.date_ms BETWEEN ?3 AND ?4
              ORDER BY m.date_ms DESC LIMIT 1",

@@ -18,6 +18,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0010_care.sql"),
     include_str!("migrations/0011_oauth.sql"),
     include_str!("migrations/0012_feedback.sql"),
+    include_str!("migrations/0013_merge.sql"),
 ];
 
 pub fn latest() -> i64 {

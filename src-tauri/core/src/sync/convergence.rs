@@ -39,6 +39,18 @@ fn replicas(dir: &Path, roles: [Role; 3]) -> Vec<Store> {
                 replica::set_role(tx, *role, Some(&format!("person {i}")))
             })
             .unwrap();
+            // The cases the steps touch are one customer's, so they can be merged.
+            let ids = case_ids(&s);
+            for id in &ids[1..] {
+                s.conn()
+                    .execute(
+                        "UPDATE cases SET customer_id = (SELECT customer_id FROM cases WHERE id = ?1),
+                                          customer_email = (SELECT customer_email FROM cases WHERE id = ?1)
+                         WHERE id = ?2",
+                        [&ids[0], id],
+                    )
+                    .unwrap();
+            }
             s
         })
         .collect()
@@ -71,6 +83,8 @@ enum Action {
     NoReplyNeeded(usize, bool),
     CareHours(u32),
     Suggestion(usize, Option<&'static str>),
+    /// Merge case a into case b, or (None) split it out.
+    Merge(usize, Option<usize>),
     Shipped(&'static str, bool),
 }
 
@@ -110,6 +124,7 @@ fn action() -> impl Strategy<Value = Action> {
         (0..6usize, proptest::option::of(prop_oneof![Just("Dark mode"), Just("dark  MODE"), Just("PDF export")]))
             .prop_map(|(c, t)| Action::Suggestion(c, t)),
         (prop_oneof![Just("dark mode"), Just("PDF export")], any::<bool>()).prop_map(|(t, on)| Action::Shipped(t, on)),
+        (0..6usize, proptest::option::of(0..6usize)).prop_map(|(a, b)| Action::Merge(a, b)),
     ]
 }
 
@@ -205,6 +220,7 @@ fn act(store: &mut Store, ids: &[String], skew_min: i64, action: &Action) {
         }
         Action::NoReplyNeeded(c, on) => edit::no_reply_needed(tx, now, &ids[*c], *on),
         Action::Suggestion(c, topic) => edit::tag_suggestion(tx, now, &ids[*c], *topic),
+        Action::Merge(a, b) => edit::merge(tx, now, &ids[*a], b.map(|b| ids[b].as_str())),
         Action::Shipped(topic, on) => {
             let key = crate::care::feedback::key(crate::care::feedback::FeedbackKind::Suggestion, "", topic);
             edit::feedback_done(tx, now, &key, *on)
@@ -222,7 +238,10 @@ fn act(store: &mut Store, ids: &[String], skew_min: i64, action: &Action) {
     // refused, nothing recorded.
     if let Err(e) = result {
         assert!(
-            matches!(action, Action::Note(_, true) | Action::Refunder(..) | Action::NoReplyNeeded(..)),
+            matches!(
+                action,
+                Action::Note(_, true) | Action::Refunder(..) | Action::NoReplyNeeded(..) | Action::Merge(..)
+            ),
             "{action:?} failed: {e}"
         );
     }
@@ -249,6 +268,8 @@ fn state(store: &Store) -> String {
             16,
         ),
         ("SELECT key, done_ms FROM feedback_done ORDER BY key", 2),
+        ("SELECT id, manual_merge, shown_in, last_message_ms, last_inbound_ms FROM cases ORDER BY id", 5),
+        ("SELECT id, case_id, home_case FROM messages ORDER BY id", 3),
         ("SELECT uid, case_id, kind, due_ms, note, author_name, created_ms, done_ms FROM tasks ORDER BY uid", 8),
         ("SELECT uid, case_id, customer_email, kind, description, author_name, created_ms FROM gifts ORDER BY uid", 7),
         ("SELECT email, decision, decided_ms FROM refunder_decisions ORDER BY email", 3),
@@ -324,6 +345,11 @@ proptest! {
             }
         }
         let s0 = state(&rs[0]);
+        let s1 = state(&rs[1]);
+        // The state is long: on a failure, the lines that differ say more than the whole.
+        for (a, b) in s0.lines().zip(s1.lines()).filter(|(a, b)| a != b) {
+            eprintln!("differs:\n  replica 0: {a}\n  replica 1: {b}");
+        }
         prop_assert_eq!(&s0, &state(&rs[1]));
         prop_assert_eq!(&s0, &state(&rs[2]));
         // A new replica that only gets a snapshot (after compaction) reaches the same state.

@@ -276,3 +276,19 @@ pub fn feedback_done(conn: &Connection, now_ms: i64, key: &str, done: bool) -> R
     let value = if done { json!(now_ms) } else { Value::Null };
     ops::record(conn, now_ms, fields::FEEDBACK, key, "done", value, false).map(drop)
 }
+
+/// Shows the case inside `into` (the same customer's), or with `None` keeps it apart (a split):
+/// a person's decision, stronger than the purchase-session rule.
+pub fn merge(conn: &Connection, now_ms: i64, case_id: &str, into: Option<&str>) -> Result<()> {
+    if let Some(into) = into {
+        crate::cases::merge::check(conn, case_id, into)?;
+    } else {
+        cases::get(conn, case_id)?;
+    }
+    let value = serde_json::to_value(crate::cases::merge::Decision {
+        into: into.map(str::to_string),
+        by: replica::local(conn)?.name,
+    })
+    .map_err(|e| Error::Invalid(e.to_string()))?;
+    case_op(conn, now_ms, case_id, fields::MERGE, value).map(drop)
+}

@@ -45,6 +45,8 @@ pub const SNOOZE: &str = "snooze";
 pub const NO_REPLY_NEEDED: &str = "no_reply_needed";
 /// A suggestion's topic, a complaint's topic chosen by a person, and when we thanked them.
 pub const FEEDBACK_FIELDS: [&str; 3] = ["suggestion", "complaint", "feedback_thanked"];
+/// A person's merge decision: `{into: id}`, `{into: null}` (kept apart), or null (automatic).
+pub const MERGE: &str = "merge";
 /// A shipped suggestion or a fixed complaint (entity id: `care::feedback::key`); field `done`.
 pub const FEEDBACK: &str = "feedback";
 /// `correction.not-angry`, `correction.not-excellent`.
@@ -87,6 +89,13 @@ pub fn apply(conn: &Connection, op: &Op, at_ms: i64, fx: &mut Effects) -> Result
     match op.entity.as_str() {
         CASE => {
             if !cases::exists(conn, &op.entity_id)? {
+                return Ok(false);
+            }
+            // A merge into a case whose mail is not here yet waits for it too.
+            if op.field == MERGE
+                && let Some(into) = op.value.get("into").and_then(|v| v.as_str())
+                && !cases::exists(conn, into)?
+            {
                 return Ok(false);
             }
             if wins(conn, op)? {
@@ -214,12 +223,21 @@ fn set_case_field(conn: &Connection, op: &Op, at_ms: i64, fx: &mut Effects) -> R
         STATUS => {
             if let Some(status) = text.filter(|s| matches!(*s, "open" | "waiting" | "closed")) {
                 cases::set_person_status(conn, id, status, at_ms)?;
+                // "Also waiting on 2 other cases": the customer's other cases read this one.
+                fx.retriage.extend(customer_cases(conn, id)?);
             }
         }
         ASSIGNEE => cases::set_assignee(conn, id, text.filter(|s| matches!(*s, "owner" | "assistant")))?,
         REVIEWED => cases::set_reviewed(conn, id, op.value.as_bool().unwrap_or(false))?,
         SNOOZE => cases::set_snooze(conn, id, op.value.as_i64(), at_ms)?,
         NO_REPLY_NEEDED => cases::set_no_reply_needed(conn, id, op.value.as_i64())?,
+        MERGE => {
+            use crate::cases::merge;
+            let decision = serde_json::from_value::<merge::Decision>(op.value.clone()).ok();
+            merge::set_manual(conn, id, decision.as_ref())?;
+            merge::settle(conn)?;
+            fx.retriage.extend(customer_cases(conn, id)?);
+        }
         field if FEEDBACK_FIELDS.contains(&field) => crate::care::feedback::set_case_field(conn, id, field, &op.value)?,
         field => {
             if let Some(correction) = field.strip_prefix(CORRECTION_PREFIX)
@@ -231,4 +249,12 @@ fn set_case_field(conn: &Connection, op: &Op, at_ms: i64, fx: &mut Effects) -> R
         }
     }
     Ok(())
+}
+
+/// The case and the other cases of its customer.
+fn customer_cases(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    match cases::triage_inputs(conn, id)?.0 {
+        Some(customer) => cases::ids_for_customer(conn, customer),
+        None => Ok(vec![id.to_string()]),
+    }
 }

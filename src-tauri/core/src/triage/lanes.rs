@@ -104,7 +104,8 @@ impl QueueName {
             ),
             QueueName::Unanswered => crate::unanswered_sql!(),
             QueueName::Due => {
-                "EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.done_ms IS NULL
+                "EXISTS (SELECT 1 FROM tasks t JOIN cases h ON h.id = t.case_id
+                         WHERE coalesce(h.shown_in, h.id) = c.id AND t.done_ms IS NULL
                            AND t.due_ms <= CAST(unixepoch('subsec') * 1000 AS INTEGER))"
             }
             // Narrowed by `keeps` (the nudge depends on the care settings).
