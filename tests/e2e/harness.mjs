@@ -48,13 +48,13 @@ function preflight() {
   }
 }
 
-/** Run the kindly CLI against `db`; resolves with stdout. */
-export async function kindly(db, args, { timeout = 60_000 } = {}) {
+/** Run the kindly CLI against `db` (with extra environment `env`); resolves with stdout. */
+export async function kindly(db, args, { timeout = 60_000, env = {} } = {}) {
   try {
     const { stdout } = await run(kindlyBin, ['--db', db, ...args], {
       timeout,
       maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, KINDLY_UI_DIR: uiDir },
+      env: { ...process.env, ...env, KINDLY_UI_DIR: uiDir },
     });
     return stdout;
   } catch (err) {
@@ -69,8 +69,10 @@ export async function kindly(db, args, { timeout = 60_000 } = {}) {
  *
  * The first-run question ("Are you the owner or an assistant?") is answered beforehand with
  * `kindly role <role> --name <name>` (owner Olivia by default); `role: null` leaves it open.
+ * `env` is extra environment for the server and `cli` (a fake payment provider's address, a
+ * private keychain's bus), read when the server starts.
  */
-export async function startKindly({ importHostile = true, startTimeoutMs = 30_000, role = 'owner', name = 'Olivia' } = {}) {
+export async function startKindly({ importHostile = true, startTimeoutMs = 30_000, role = 'owner', name = 'Olivia', env = {} } = {}) {
   preflight();
   const dir = await mkdtemp(join(tmpdir(), 'kindly-e2e-'));
   const db = join(dir, 'k.db');
@@ -83,7 +85,7 @@ export async function startKindly({ importHostile = true, startTimeoutMs = 30_00
   }
 
   const child = spawn(kindlyBin, ['--db', db, 'serve', '--port', '0'], {
-    env: { ...process.env, KINDLY_UI_DIR: uiDir, RUST_LOG: process.env.RUST_LOG || 'warn' },
+    env: { ...process.env, ...env, KINDLY_UI_DIR: uiDir, RUST_LOG: process.env.RUST_LOG || 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -139,9 +141,9 @@ export async function startKindly({ importHostile = true, startTimeoutMs = 30_00
     origin: `http://127.0.0.1:${found.port}`,
     db,
     dir,
-    cli: (args) => kindly(db, args),
+    cli: (args) => kindly(db, args, { env }),
     /** The CLI's `--json` answer, parsed. */
-    json: async (args) => JSON.parse(await kindly(db, [...args, '--json'])),
+    json: async (args) => JSON.parse(await kindly(db, [...args, '--json'], { env })),
     stderr: () => stderr,
     stop,
   };

@@ -21,6 +21,7 @@ const saved: CareSettings = {
     { id: 'thank-you', name: 'Thank you back', body: 'Thank you, {first_name}!', must_edit: false, built_in: true },
   ],
   download_link: 'https://example.com/d/{order_id}',
+  session_minutes: 30,
 };
 
 describe('formFromCare / careFromForm', () => {
@@ -61,6 +62,18 @@ describe('formFromCare / careFromForm', () => {
     expect(errors.downloadLink).toMatch(/https:\/\//);
     expect(errors.templates[form.templates[0].key].body).toMatch(/\[part to write\]/);
     expect(errors.templates[form.templates[1].key].name).toMatch(/name/);
+  });
+
+  it('takes a purchase session of 0 (off) to 1,440 minutes', () => {
+    const session = (text: string) => careFromForm({ ...formFromCare(saved), sessionMinutes: text });
+    expect(formFromCare(saved).sessionMinutes).toBe('30');
+    expect(session(' 0 ').care?.session_minutes).toBe(0);
+    expect(session('1440').care?.session_minutes).toBe(1440);
+    expect(session('2000').care).toBeNull();
+    expect(session('2000').errors.sessionMinutes).toMatch(/at most 1,440/);
+    expect(session('half an hour').errors.sessionMinutes).toMatch(/whole number/);
+    expect(session('').errors.sessionMinutes).toMatch(/Enter the number of minutes/);
+    expect(sameForm({ ...formFromCare(saved), sessionMinutes: '45' }, formFromCare(saved))).toBe(false);
   });
 
   it('lets the owner lane have a longer target than the rest (the core allows it)', () => {

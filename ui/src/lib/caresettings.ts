@@ -1,11 +1,14 @@
-// The "Caring for customers" settings card: answer targets, the status-update nudge, the cold
-// words the composer warns about, the canned replies and the download link, edited as text and
-// checked here before they go to the core (which checks again and may refuse with a message).
+// The "Caring for customers" settings card: answer targets, the status-update nudge, the purchase
+// session, the cold words the composer warns about, the canned replies and the download link,
+// edited as text and checked here before they go to the core (which checks again and may refuse
+// with a message).
 import type { CareSettings, Template } from '../bindings';
 import { parseCount } from './settings';
 
 /** The core takes 1 to 1,440 hours (60 days) for each target. */
 export const MAX_HOURS = 24 * 60;
+/** The purchase session: 0 (off) to 1,440 minutes (a day), as the core takes it. */
+export const MAX_SESSION_MINUTES = 24 * 60;
 
 /** A canned reply being edited; `id` is null for a new one until it is saved (then it comes from the name). */
 export type TemplateForm = {
@@ -22,6 +25,7 @@ export type CareForm = {
   ownerHours: string;
   assistantHours: string;
   nudgeHours: string;
+  sessionMinutes: string;
   /** One word or phrase a line. */
   coldWords: string;
   templates: TemplateForm[];
@@ -33,6 +37,7 @@ export type CareErrors = {
   ownerHours?: string;
   assistantHours?: string;
   nudgeHours?: string;
+  sessionMinutes?: string;
   downloadLink?: string;
   /** By the template's `key`. */
   templates: Record<number, TemplateErrors>;
@@ -49,6 +54,7 @@ export function formFromCare(s: CareSettings): CareForm {
     ownerHours: String(s.answer_owner_hours),
     assistantHours: String(s.answer_assistant_hours),
     nudgeHours: String(s.status_update_hours),
+    sessionMinutes: String(s.session_minutes),
     coldWords: s.cold_words.join('\n'),
     templates: s.templates.map((t) => ({
       key: templateKey(),
@@ -118,17 +124,19 @@ export function careFromForm(form: CareForm): { care: CareSettings | null; error
   const owner = parseCount(form.ownerHours, 1, MAX_HOURS, what);
   const assistant = parseCount(form.assistantHours, 1, MAX_HOURS, what);
   const nudge = parseCount(form.nudgeHours, 1, MAX_HOURS, what);
+  const session = parseCount(form.sessionMinutes, 0, MAX_SESSION_MINUTES, 'minutes');
   const errors: CareErrors = { templates: {} };
   if (!owner.ok) errors.ownerHours = owner.error;
   if (!assistant.ok) errors.assistantHours = assistant.error;
   if (!nudge.ok) errors.nudgeHours = nudge.error;
+  if (!session.ok) errors.sessionMinutes = session.error;
   const link = checkDownloadLink(form.downloadLink);
   if (link) errors.downloadLink = link;
   for (const t of form.templates) {
     const e = checkTemplate(t);
     if (e.name || e.body) errors.templates[t.key] = e;
   }
-  if (!owner.ok || !assistant.ok || !nudge.ok || link !== undefined || Object.keys(errors.templates).length > 0) {
+  if (!owner.ok || !assistant.ok || !nudge.ok || !session.ok || link !== undefined || Object.keys(errors.templates).length > 0) {
     return { care: null, errors };
   }
 
@@ -150,6 +158,7 @@ export function careFromForm(form: CareForm): { care: CareSettings | null; error
       cold_words: parseColdWords(form.coldWords),
       templates,
       download_link: form.downloadLink.trim(),
+      session_minutes: session.value,
     },
     errors,
   };
@@ -161,6 +170,7 @@ function comparable(form: CareForm): string {
     form.ownerHours.trim(),
     form.assistantHours.trim(),
     form.nudgeHours.trim(),
+    form.sessionMinutes.trim(),
     parseColdWords(form.coldWords),
     form.templates.map((t) => [t.id, t.name.trim(), t.body.trim(), t.mustEdit]),
     form.downloadLink.trim(),

@@ -34,7 +34,11 @@ export function updateArgs(caseId: string, change: CaseChange): UpdateCaseArgs {
  * Runs one core command that answers with the case (a task, a gift, closing without an answer…)
  * in the app's write order; resolves with the error to show next to what was clicked, or null.
  */
-export type CaseCommand = (
-  job: () => Promise<CaseDetail>,
-  opts?: { advance?: boolean },
-) => Promise<KindlyError | null>;
+export type CaseCommand = (job: () => Promise<CaseDetail>, opts?: CaseCommandOptions) => Promise<KindlyError | null>;
+
+export type CaseCommandOptions = {
+  /** If the case leaves the list shown, open the next one. */
+  advance?: boolean;
+  /** The answer is another case, to show instead (merging answers with the case merged into). */
+  follow?: boolean;
+};

@@ -33,6 +33,13 @@ describe('interpretKey', () => {
     k({ key: 'g', time: 20 });
     expect(k({ key: 'a', time: 30 })).toBe('goto-assistant');
   });
+  it('maps Shift+M to merging, which m (the move prefix) does not become', () => {
+    const k = createKeyInterpreter();
+    expect(k({ key: 'M', time: 0 })).toBe('merge');
+    expect(k({ key: 'M', typing: true, time: 0 })).toBeNull();
+    expect(k({ key: 'm', time: 10 })).toBeNull();
+    expect(k({ key: 'M', time: 20 })).toBe('merge');
+  });
   it('maps 1 / 2 / 3 to lanes for review', () => {
     const k = createKeyInterpreter();
     expect(k({ key: '1', time: 0 })).toEqual({ pick: 'owner-excellent' });
@@ -145,7 +152,7 @@ describe('isTypingTarget', () => {
 describe('SHORTCUT_GROUPS', () => {
   it('lists the review and move keys for the help overlay', () => {
     const all = SHORTCUT_GROUPS.flatMap((g) => g.shortcuts.map((s) => s.keys.join(' ')));
-    for (const keys of ['Enter y', '1', '2', '3', 'm 1', 'm 2', 'm 3', 'm 0', 'g r', 'g s', 'g z', 'g u', 'g f', 'g n', 'g i', 'g c', 'r', 'e', 'a', 'n', 'z', 's']) expect(all).toContain(keys);
+    for (const keys of ['Enter y', '1', '2', '3', 'm 1', 'm 2', 'm 3', 'm 0', 'g r', 'g s', 'g z', 'g u', 'g f', 'g n', 'g i', 'g c', 'r', 'e', 'a', 'n', 'z', 's', 'Shift+M']) expect(all).toContain(keys);
   });
   it('gives no key two meanings outside review (z is free for snooze)', () => {
     const outside = SHORTCUT_GROUPS.filter((g) => g.title !== 'In review').flatMap((g) => g.shortcuts);

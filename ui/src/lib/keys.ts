@@ -36,6 +36,8 @@ export type KeyAction =
   | 'follow-up'
   /** `s`: tag the open case as a suggestion (opens the topic field). */
   | 'suggestion'
+  /** `M` (Shift+m; `m` is the move prefix): merge the open case into another of the customer's. */
+  | 'merge'
   /** `1`/`2`/`3` on their own: pick a lane (review mode). */
   | { pick: Lane }
   /** `m` then `1`/`2`/`3`/`0`: move the open case (`null`: back to automatic). */
@@ -91,6 +93,7 @@ export const SHORTCUT_GROUPS: ShortcutGroup[] = [
       { keys: ['z'], label: 'Snooze: later today, tomorrow, next week…' },
       { keys: ['f'], label: 'Plan a follow-up' },
       { keys: ['s'], label: 'Tag as a suggestion' },
+      { keys: ['Shift+M'], label: 'Merge into another case of this customer' },
       { keys: ['m', '1'], label: 'Move to Excellent (yours)' },
       { keys: ['m', '2'], label: 'Move to Angry (yours)' },
       { keys: ['m', '3'], label: 'Move to the assistant' },
@@ -190,6 +193,8 @@ export function createKeyInterpreter() {
         return 'follow-up';
       case 's':
         return 'suggestion';
+      case 'M':
+        return 'merge';
       case '1':
       case '2':
       case '3': {
