@@ -623,30 +623,21 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Export { what: ExportWhat::DoNotPromote { csv } } => {
             let store = open_store(db)?;
-            let list = kindly_core::commerce::refunds::do_not_promote(store.conn())?;
-            let mut out =
-                csv::Writer::from_path(&csv).map_err(|e| Error::Invalid(format!("{}: {e}", csv.display())))?;
-            let io = |e: csv::Error| Error::Invalid(format!("{}: {e}", csv.display()));
-            out.write_record(["email", "name", "refunded_at"]).map_err(io)?;
-            for p in &list {
-                out.write_record([p.email.as_str(), p.name.as_str(), &kindly_core::time::to_rfc3339(p.refunded_ms)])
-                    .map_err(io)?;
-            }
-            out.flush().map_err(|e| Error::io(&csv, e))?;
-            println!("{} customers on the do-not-promote list written to {}.", list.len(), csv.display());
+            let rows: Vec<Vec<String>> = kindly_core::commerce::refunds::do_not_promote(store.conn())?
+                .into_iter()
+                .map(|p| vec![p.email, p.name, kindly_core::time::to_rfc3339(p.refunded_ms)])
+                .collect();
+            write_csv(&csv, &["email", "name", "refunded_at"], &rows)?;
+            println!("{} customers on the do-not-promote list written to {}.", rows.len(), csv.display());
         }
         Command::Export { what: ExportWhat::DoNotSell { csv } } => {
             let store = open_store(db)?;
-            let list = kindly_core::care::decisions::do_not_sell(store.conn())?;
-            let mut out =
-                csv::Writer::from_path(&csv).map_err(|e| Error::Invalid(format!("{}: {e}", csv.display())))?;
-            let io = |e: csv::Error| Error::Invalid(format!("{}: {e}", csv.display()));
-            out.write_record(["email", "decided_at"]).map_err(io)?;
-            for (email, at) in &list {
-                out.write_record([email.as_str(), &kindly_core::time::to_rfc3339(*at)]).map_err(io)?;
-            }
-            out.flush().map_err(|e| Error::io(&csv, e))?;
-            println!("{} customers on the do-not-sell list written to {}.", list.len(), csv.display());
+            let rows: Vec<Vec<String>> = kindly_core::care::decisions::do_not_sell(store.conn())?
+                .into_iter()
+                .map(|(email, at)| vec![email, kindly_core::time::to_rfc3339(at)])
+                .collect();
+            write_csv(&csv, &["email", "decided_at"], &rows)?;
+            println!("{} customers on the do-not-sell list written to {}.", rows.len(), csv.display());
         }
         Command::Feedback { kind, json, done, thank, product, body_file } => {
             let mut store = open_store(db)?;
@@ -1043,6 +1034,17 @@ fn report_pass(store: &Store, report: &kindly_core::mail::imap::SyncReport) -> R
 }
 
 /// `--snooze 3h`, `2d`, `90m`, an RFC 3339 time, or `off` (0: wake now).
+/// Writes an export: the header, then the rows, with errors that name the file.
+fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
+    let io = |e: csv::Error| Error::Invalid(format!("{}: {e}", path.display()));
+    let mut out = csv::Writer::from_path(path).map_err(io)?;
+    out.write_record(header).map_err(io)?;
+    for row in rows {
+        out.write_record(row).map_err(io)?;
+    }
+    out.flush().map_err(|e| Error::io(path, e))
+}
+
 /// A time given as a span from now (90m, 3h, 2d) or an RFC 3339 time.
 fn when_from(s: &str, now_ms: i64, flag: &str) -> Result<i64> {
     use kindly_core::time::{DAY_MS, HOUR_MS};
