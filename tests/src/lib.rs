@@ -46,6 +46,16 @@ pub fn kindly_json(db: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&kindly_ok(db, args)).expect("kindly printed JSON")
 }
 
+/// A store in a fresh temporary folder (kept while the guard lives), filled with the demo inbox
+/// by the CLI.
+pub fn demo_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let db = dir.path().join("k.db");
+    let out = kindly_ok(&db, &["demo"]);
+    assert!(out.contains("Demo inbox loaded"), "{out}");
+    (dir, db)
+}
+
 /// Golden-file check: compares `actual` with the file at `path`; `KINDLY_BLESS=1` rewrites it.
 pub fn assert_golden(path: &Path, actual: &serde_json::Value) {
     let text = serde_json::to_string_pretty(actual).expect("json") + "\n";

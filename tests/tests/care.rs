@@ -8,10 +8,9 @@ use kindly_core::Store;
 use kindly_tests::{kindly, kindly_json, kindly_ok};
 use serde_json::{Value, json};
 
+/// The demo inbox, worked by the owner, Olivia.
 fn demo_db() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("k.db");
-    kindly_ok(&db, &["demo"]);
+    let (dir, db) = kindly_tests::demo_db();
     kindly_ok(&db, &["role", "owner", "--name", "Olivia"]);
     (dir, db)
 }
@@ -45,6 +44,16 @@ fn in_queue(db: &Path, queue: &str, id: &str) -> bool {
 fn call(db: &Path, name: &str, args: Value) -> Result<Value, kindly_core::api::ApiError> {
     let mut store = Store::open(db).unwrap();
     kindly_core::api::dispatch(&mut store, name, args)
+}
+
+/// The reply queued on the case, as text (quoted-printable soft breaks joined).
+fn queued_text(db: &Path, case_id: &str) -> String {
+    let raw: Vec<u8> = Store::open(db)
+        .unwrap()
+        .conn()
+        .query_row("SELECT raw FROM outbox WHERE case_id = ?1", [case_id], |r| r.get(0))
+        .unwrap();
+    String::from_utf8_lossy(&raw).replace("=\r\n", "").replace("=\n", "")
 }
 
 fn stderr(out: &std::process::Output) -> String {
@@ -84,12 +93,7 @@ fn a_thank_you_note_is_answered_with_one_click_and_only_then_leaves_the_tracker(
     assert_eq!(case["outbox"].as_array().unwrap().len(), 1);
     assert_eq!(case["answering"]["unanswered"], 0, "a queued reply is an answer");
     assert!(!in_queue(&db, "unanswered", id));
-    let raw: Vec<u8> = Store::open(&db)
-        .unwrap()
-        .conn()
-        .query_row("SELECT raw FROM outbox WHERE case_id = ?1", [id], |r| r.get(0))
-        .unwrap();
-    let raw = String::from_utf8_lossy(&raw).replace("=\r\n", "").replace("=\n", "");
+    let raw = queued_text(&db, &id);
     assert!(raw.contains("Hi Kenji,") && raw.contains("Thank you so much for your kind words"), "{raw}");
     assert!(raw.contains("Olivia"), "signed by the person on this machine");
     kindly_ok(&db, &["case", id, "--status", "closed"]);
@@ -345,12 +349,7 @@ fn suggestions_are_tagged_tallied_by_topic_and_everyone_is_thanked_once_it_ships
     assert!(shipped[0]["cases"].as_array().unwrap().iter().all(|c| c["thanked_ms"].is_i64()));
     let case = kindly_json(&db, &["case", &id, "--json"]);
     assert_eq!(case["outbox"].as_array().unwrap().len(), 1);
-    let raw: Vec<u8> = Store::open(&db)
-        .unwrap()
-        .conn()
-        .query_row("SELECT raw FROM outbox WHERE case_id = ?1", [&id], |r| r.get(0))
-        .unwrap();
-    let raw = String::from_utf8_lossy(&raw).replace("=\r\n", "").replace("=\n", "");
+    let raw = queued_text(&db, &id);
     assert!(raw.contains("Hi Walter,") && raw.contains("you suggested Dark mode"), "{raw}");
     let again = kindly_ok(&db, &["feedback", "suggestions", "--thank", "Dark mode"]);
     assert!(again.starts_with("0 thank-you replies queued"), "nobody is thanked twice: {again}");
@@ -391,12 +390,7 @@ fn complaints_are_tallied_by_product_and_topic_and_the_customers_thanked_once_it
         ],
     );
     assert!(out.starts_with("1 thank-you replies queued"), "{out}");
-    let raw: Vec<u8> = Store::open(&db)
-        .unwrap()
-        .conn()
-        .query_row("SELECT raw FROM outbox WHERE case_id = ?1", [&linda_id], |r| r.get(0))
-        .unwrap();
-    let raw = String::from_utf8_lossy(&raw).replace("=\r\n", "").replace("=\n", "");
+    let raw = queued_text(&db, &linda_id);
     assert!(raw.contains("a problem with Quillmark Draft (Update broke licence keys)"), "{raw}");
     let groups = kindly_json(&db, &["feedback", "complaints", "--json"]);
     assert!(find(&groups, "Quillmark Draft", "Update broke licence keys").unwrap()["done_ms"].is_i64());

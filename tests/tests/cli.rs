@@ -2,16 +2,8 @@
 
 use std::collections::HashMap;
 
-use kindly_tests::{kindly, kindly_json, kindly_ok};
+use kindly_tests::{demo_db, kindly, kindly_json, kindly_ok};
 use serde_json::{Value, json};
-
-fn demo_db() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("k.db");
-    let out = kindly_ok(&db, &["demo"]);
-    assert!(out.contains("Demo inbox loaded"), "{out}");
-    (dir, db)
-}
 
 fn expected_lanes() -> Vec<Value> {
     serde_json::from_str(kindly_core::demo::EXPECTED_LANES_JSON).unwrap()

@@ -24,9 +24,7 @@ fn mail(id: &str, subject: &str, body: &str, date: &str, in_reply_to: Option<&st
 
 /// The demo inbox plus Sam, who bought two things in one session and wrote about each.
 fn store_with_sam() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("k.db");
-    kindly_ok(&db, &["demo"]);
+    let (dir, db) = kindly_tests::demo_db();
     kindly_ok(&db, &["role", "owner", "--name", "Olivia"]);
     let csv = dir.path().join("orders.csv");
     std::fs::write(&csv, ORDERS).unwrap();

@@ -3,15 +3,8 @@
 
 use kindly_core::Store;
 use kindly_core::api::{self, CaseDetail, QueueCounts, QueueItem, QueueResult};
-use kindly_tests::{kindly_json, kindly_ok};
+use kindly_tests::{demo_db as demo, kindly_json, kindly_ok};
 use serde_json::{Value, json};
-
-fn demo() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("k.db");
-    kindly_ok(&db, &["demo"]);
-    (dir, db)
-}
 
 fn call<T: serde::de::DeserializeOwned>(store: &mut Store, name: &str, args: Value) -> T {
     serde_json::from_value(api::dispatch(store, name, args).unwrap_or_else(|e| panic!("{name}: {e:?}"))).unwrap()
