@@ -254,16 +254,18 @@ pub fn set_care_settings(conn: &Connection, now_ms: i64, care: &crate::care::Car
 
 /// Tags the case as a suggestion about `topic` (`None`: not a suggestion).
 pub fn tag_suggestion(conn: &Connection, now_ms: i64, case_id: &str, topic: Option<&str>) -> Result<()> {
-    cases::get(conn, case_id)?;
-    let value = topic.map(crate::care::feedback::clean_topic).transpose()?.map_or(Value::Null, |t| json!(t));
-    case_op(conn, now_ms, case_id, "suggestion", value).map(drop)
+    topic_op(conn, now_ms, case_id, "suggestion", topic)
 }
 
 /// Names what a complaint is about (`None`: read it from the mail again).
 pub fn set_complaint_topic(conn: &Connection, now_ms: i64, case_id: &str, topic: Option<&str>) -> Result<()> {
+    topic_op(conn, now_ms, case_id, "complaint", topic)
+}
+
+fn topic_op(conn: &Connection, now_ms: i64, case_id: &str, field: &str, topic: Option<&str>) -> Result<()> {
     cases::get(conn, case_id)?;
     let value = topic.map(crate::care::feedback::clean_topic).transpose()?.map_or(Value::Null, |t| json!(t));
-    case_op(conn, now_ms, case_id, "complaint", value).map(drop)
+    case_op(conn, now_ms, case_id, field, value).map(drop)
 }
 
 /// The customer on this case has been thanked for their suggestion or complaint.
