@@ -93,7 +93,7 @@ fn a_thank_you_note_is_answered_with_one_click_and_only_then_leaves_the_tracker(
     assert_eq!(case["outbox"].as_array().unwrap().len(), 1);
     assert_eq!(case["answering"]["unanswered"], 0, "a queued reply is an answer");
     assert!(!in_queue(&db, "unanswered", id));
-    let raw = queued_text(&db, &id);
+    let raw = queued_text(&db, id);
     assert!(raw.contains("Hi Kenji,") && raw.contains("Thank you so much for your kind words"), "{raw}");
     assert!(raw.contains("Olivia"), "signed by the person on this machine");
     kindly_ok(&db, &["case", id, "--status", "closed"]);

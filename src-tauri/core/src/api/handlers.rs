@@ -142,7 +142,7 @@ pub fn case(store: &mut Store, args: CaseArgs) -> Result<CaseDetail> {
     // Cases shown inside this one bring their notes and tasks along.
     let merged: Vec<MergedCase> = crate::cases::merge::merged_into(conn, &row.id)?
         .into_iter()
-        .map(|(case_id, subject, note, manual)| MergedCase { case_id, subject, note, manual })
+        .map(|m| MergedCase { case_id: m.case_id, subject: m.subject, note: m.note, manual: m.manual })
         .collect();
     let family: Vec<String> = std::iter::once(row.id.clone()).chain(merged.iter().map(|m| m.case_id.clone())).collect();
     let mut notes = Vec::new();

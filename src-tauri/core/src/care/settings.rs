@@ -90,10 +90,11 @@ impl CareSettings {
             Some(format!("the canned reply “{}” needs an id and some text", t.name))
         } else if self.templates.iter().enumerate().any(|(i, t)| self.templates[..i].iter().any(|u| u.id == t.id)) {
             Some("two canned replies share an id: give each its own".to_string())
-        } else if let Some(id) = templates::BUILT_IN.iter().find(|id| self.template(id).is_none()) {
-            Some(format!("the canned reply `{id}` is used by Kindly's own buttons: edit it, but keep it"))
         } else {
-            None
+            templates::BUILT_IN
+                .iter()
+                .find(|id| self.template(id).is_none())
+                .map(|id| format!("the canned reply `{id}` is used by Kindly's own buttons: edit it, but keep it"))
         };
         problem.map_or(Ok(()), |p| Err(Error::BadArgs(p)))
     }

@@ -106,12 +106,24 @@ pub fn settle(conn: &Connection) -> Result<BTreeSet<String>> {
     Ok(changed)
 }
 
-/// The cases shown inside `id`, with why.
-pub fn merged_into(conn: &Connection, id: &str) -> Result<Vec<(String, String, Option<String>, bool)>> {
+/// A case shown inside another, and why.
+pub struct Merged {
+    pub case_id: String,
+    pub subject: String,
+    pub note: Option<String>,
+    /// A person's decision, not the purchase-session rule's.
+    pub manual: bool,
+}
+
+/// The cases shown inside `id`.
+pub fn merged_into(conn: &Connection, id: &str) -> Result<Vec<Merged>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, subject, merge_note, manual_merge IS NOT NULL FROM cases WHERE shown_in = ?1 ORDER BY created_ms, id",
     )?;
-    Ok(stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<rusqlite::Result<_>>()?)
+    let rows = stmt.query_map([id], |r| {
+        Ok(Merged { case_id: r.get(0)?, subject: r.get(1)?, note: r.get(2)?, manual: r.get(3)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Checks a person's merge of `id` into `into` before it is recorded.
