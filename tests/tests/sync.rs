@@ -63,30 +63,8 @@ impl Replica {
         self.call("update_case", args)
     }
 
-    /// Everything a person sees of the cases and their shared notes.
     fn state(&self) -> String {
-        let conn = self.store.conn();
-        let mut out = String::new();
-        for (sql, cols) in [
-            ("SELECT id, lane, lane_manual, status, assignee, reviewed, score FROM cases ORDER BY id", 7),
-            ("SELECT case_id, correction FROM triage_corrections ORDER BY 1, 2", 2),
-            (
-                "SELECT uid, case_id, author_role, author_name, body, created_ms FROM case_notes WHERE private = 0 ORDER BY uid",
-                6,
-            ),
-            ("SELECT value FROM settings WHERE key = 'triage.settings'", 1),
-        ] {
-            let mut stmt = conn.prepare(sql).unwrap();
-            let mut rows = stmt.query([]).unwrap();
-            while let Some(row) = rows.next().unwrap() {
-                for i in 0..cols {
-                    let v: rusqlite::types::Value = row.get(i).unwrap();
-                    out.push_str(&format!("{v:?}|"));
-                }
-                out.push('\n');
-            }
-        }
-        out
+        kindly_core::sync::fingerprint::state(self.store.conn()).unwrap()
     }
 
     fn count(&self, sql: &str) -> i64 {

@@ -258,42 +258,8 @@ fn deliver(to: &mut Store, batch: &[ops::Op]) {
     to.write(|tx| ops::apply_remote(tx, batch)).unwrap();
 }
 
-/// Everything a person sees of the cases and their shared notes.
 fn state(store: &Store) -> String {
-    let conn = store.conn();
-    let mut out = String::new();
-    for (sql, cols) in [
-        (
-            "SELECT id, lane, lane_manual, suggested_lane, status, assignee, reviewed, score, reasons, tags, snoozed_until_ms, snooze_set_ms, no_reply_needed_ms, suggestion, complaint, feedback_thanked_ms FROM cases ORDER BY id",
-            16,
-        ),
-        ("SELECT key, done_ms FROM feedback_done ORDER BY key", 2),
-        ("SELECT id, manual_merge, shown_in, last_message_ms, last_inbound_ms FROM cases ORDER BY id", 5),
-        ("SELECT id, case_id, home_case FROM messages ORDER BY id", 3),
-        ("SELECT uid, case_id, kind, due_ms, note, author_name, created_ms, done_ms FROM tasks ORDER BY uid", 8),
-        ("SELECT uid, case_id, customer_email, kind, description, author_name, created_ms FROM gifts ORDER BY uid", 7),
-        ("SELECT email, decision, decided_ms FROM refunder_decisions ORDER BY email", 3),
-        ("SELECT value FROM settings WHERE key = 'care.settings'", 1),
-        ("SELECT case_id, correction FROM triage_corrections ORDER BY 1, 2", 2),
-        (
-            "SELECT uid, case_id, author_role, author_name, body, created_ms FROM case_notes WHERE private = 0 ORDER BY uid",
-            6,
-        ),
-        ("SELECT value FROM settings WHERE key = 'triage.settings'", 1),
-        ("SELECT source, order_id, amount_minor, decided_ms, done_ms FROM refunds ORDER BY 1, 2", 5),
-        ("SELECT source, order_id, refunded_ms FROM orders ORDER BY 1, 2", 3),
-    ] {
-        let mut stmt = conn.prepare(sql).unwrap();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(row) = rows.next().unwrap() {
-            for i in 0..cols {
-                let v: rusqlite::types::Value = row.get(i).unwrap();
-                out.push_str(&format!("{v:?}|"));
-            }
-            out.push('\n');
-        }
-    }
-    out
+    super::fingerprint::state(store.conn()).unwrap()
 }
 
 proptest! {

@@ -6,6 +6,7 @@
 pub mod background;
 pub mod edit;
 pub mod fields;
+pub mod fingerprint;
 pub mod hlc;
 pub mod ops;
 pub mod replica;
