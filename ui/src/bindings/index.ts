@@ -337,15 +337,20 @@ advice: string | null,
  */
 oauth: string | null, };
 export type DiscoverArgs = { email: string, };
-export type ConnectArgs = { email: string, imap_host: string, imap_port: number, smtp_host: string, smtp_port: number, username: string, 
+export type MailServers = { email: string, imap_host: string, imap_port: number, smtp_host: string, smtp_port: number, username: string, 
 /**
  * `tls`, `starttls` or `none` (IMAP; SMTP uses TLS on 465, STARTTLS elsewhere).
  */
-security: string, 
+security: string, };
+export type ConnectArgs = { 
 /**
  * Goes to the OS keychain; never stored or logged by Kindly.
  */
-password: string, };
+password: string, email: string, imap_host: string, imap_port: number, smtp_host: string, smtp_port: number, username: string, 
+/**
+ * `tls`, `starttls` or `none` (IMAP; SMTP uses TLS on 465, STARTTLS elsewhere).
+ */
+security: string, };
 export type Answering = { 
 /**
  * Messages from the customer with no reply after them.
@@ -502,11 +507,11 @@ export type ThankFeedbackResult = {
  * Replies queued: one per customer not thanked before.
  */
 queued: number, view: FeedbackView, };
-export type ConnectOAuthArgs = { email: string, 
+export type ConnectOAuthArgs = { 
 /**
  * `google` or `microsoft`.
  */
-provider: string, imap_host: string, imap_port: number, smtp_host: string, smtp_port: number, username: string, 
+provider: string, email: string, imap_host: string, imap_port: number, smtp_host: string, smtp_port: number, username: string, 
 /**
  * `tls`, `starttls` or `none` (IMAP; SMTP uses TLS on 465, STARTTLS elsewhere).
  */

@@ -50,6 +50,7 @@ pub fn typescript() -> String {
         RefundArgs::decl(),
         ServerSettings::decl(),
         DiscoverArgs::decl(),
+        MailServers::decl(),
         ConnectArgs::decl(),
         Answering::decl(),
         TaskKind::decl(),

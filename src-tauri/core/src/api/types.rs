@@ -14,7 +14,7 @@ pub use crate::care::templates::Template;
 pub use crate::care::tracker::Answering;
 pub use crate::commerce::refunds::{Eligibility, RefundPolicy};
 pub use crate::mail::ack::AckSettings;
-pub use crate::mail::connect::{ConnectArgs, ConnectOAuthArgs};
+pub use crate::mail::connect::{ConnectArgs, ConnectOAuthArgs, MailServers};
 pub use crate::mail::providers::ServerSettings;
 pub use crate::sync::Role;
 pub use crate::sync::state::{SyncPhase, SyncProgress, SyncState};

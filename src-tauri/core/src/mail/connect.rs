@@ -21,8 +21,9 @@ pub fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output> {
     }
 }
 
+/// The mailbox's address and servers, as both ways of connecting send them.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
-pub struct ConnectArgs {
+pub struct MailServers {
     pub email: String,
     pub imap_host: String,
     pub imap_port: u16,
@@ -31,22 +32,20 @@ pub struct ConnectArgs {
     pub username: String,
     /// `tls`, `starttls` or `none` (IMAP; SMTP uses TLS on 465, STARTTLS elsewhere).
     pub security: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ConnectArgs {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub servers: MailServers,
     /// Goes to the OS keychain; never stored or logged by Kindly.
     pub password: String,
 }
 
 /// Checks the login, stores the password in the keychain and saves the account. Returns it.
 pub fn connect(store: &mut Store, args: &ConnectArgs) -> Result<Account> {
-    let server = Servers {
-        email: &args.email,
-        imap_host: &args.imap_host,
-        imap_port: args.imap_port,
-        smtp_host: &args.smtp_host,
-        smtp_port: args.smtp_port,
-        username: &args.username,
-        security: &args.security,
-    };
-    let mut account = server.account()?;
+    let mut account = args.servers.account()?;
     if args.password.is_empty() {
         return Err(Error::BadArgs("fill in the servers and the password".into()));
     }
@@ -67,16 +66,11 @@ pub fn connect(store: &mut Store, args: &ConnectArgs) -> Result<Account> {
 /// and the provider instead of the password.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct ConnectOAuthArgs {
-    pub email: String,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub servers: MailServers,
     /// `google` or `microsoft`.
     pub provider: String,
-    pub imap_host: String,
-    pub imap_port: u16,
-    pub smtp_host: String,
-    pub smtp_port: u16,
-    pub username: String,
-    /// `tls`, `starttls` or `none` (IMAP; SMTP uses TLS on 465, STARTTLS elsewhere).
-    pub security: String,
 }
 
 /// Signs in with the provider in the system browser (blocking until the browser comes back or
@@ -84,16 +78,7 @@ pub struct ConnectOAuthArgs {
 /// keychain and saves the account.
 pub fn connect_oauth(store: &mut Store, args: &ConnectOAuthArgs) -> Result<Account> {
     let provider = super::oauth::Provider::parse(&args.provider)?;
-    let server = Servers {
-        email: &args.email,
-        imap_host: &args.imap_host,
-        imap_port: args.imap_port,
-        smtp_host: &args.smtp_host,
-        smtp_port: args.smtp_port,
-        username: &args.username,
-        security: &args.security,
-    };
-    let mut account = server.account()?;
+    let mut account = args.servers.account()?;
     block_on(sign_in(&mut account, provider, &mut |url| {
         if !super::oauth::open_browser(url) {
             tracing::warn!("could not open the browser for the sign-in");
@@ -122,24 +107,14 @@ pub async fn sign_in(
     Ok(())
 }
 
-/// The server fields both ways of connecting share, checked.
-struct Servers<'a> {
-    email: &'a str,
-    imap_host: &'a str,
-    imap_port: u16,
-    smtp_host: &'a str,
-    smtp_port: u16,
-    username: &'a str,
-    security: &'a str,
-}
-
-impl Servers<'_> {
+impl MailServers {
+    /// The account these settings describe, checked; how it logs in is for the caller to fill in.
     fn account(&self) -> Result<Account> {
         let email = self.email.trim().to_ascii_lowercase();
         if !email.contains('@') {
             return Err(Error::BadArgs(format!("`{}` is not an email address", self.email)));
         }
-        if !matches!(self.security, "tls" | "starttls" | "none") {
+        if !matches!(self.security.as_str(), "tls" | "starttls" | "none") {
             return Err(Error::BadArgs("security must be tls, starttls or none".into()));
         }
         if self.imap_host.trim().is_empty() || self.smtp_host.trim().is_empty() {
@@ -157,7 +132,7 @@ impl Servers<'_> {
             smtp_host: self.smtp_host.trim().into(),
             smtp_port: self.smtp_port,
             username,
-            security: self.security.to_string(),
+            security: self.security.clone(),
             password_env: None,
             keychain_entry: None,
             oauth_provider: None,
