@@ -285,3 +285,28 @@ fn base64_lines(data: &[u8]) -> Vec<String> {
     }
     out.as_bytes().chunks(76).map(|l| String::from_utf8_lossy(l).into_owned()).collect()
 }
+
+#[test]
+fn the_cursor_moves_past_expunged_uids_at_the_end_of_the_folder() {
+    let dovecot = Dovecot::start();
+    let mut imap = dovecot.client();
+    for m in &synth::messages(6, 31) {
+        imap.append("INBOX", &m.bytes);
+    }
+    imap.command("SELECT \"INBOX\"");
+    imap.command("UID STORE 5:6 +FLAGS (\\Deleted)");
+    imap.command("EXPUNGE");
+    let (_dir, db) = connect(&dovecot);
+
+    let first = sync(&db);
+    assert!(first.contains("Read 4 messages: 4 imported"), "{first}");
+    let store = kindly_core::Store::open(&db).unwrap();
+    let cursor = kindly_core::store::accounts::cursor(store.conn(), 1, "INBOX").unwrap().unwrap();
+    assert_eq!(cursor.last_uid, 6, "UIDs 5 and 6 are gone for good: the next pass starts after them");
+    drop(store);
+
+    imap.append("INBOX", &synth::messages(1, 32)[0].bytes);
+    let second = sync(&db);
+    assert!(second.contains("Read 1 messages: 1 imported"), "{second}");
+    assert_eq!(message_count(&db), 5);
+}

@@ -142,8 +142,7 @@ pub fn check_can_close(conn: &Connection, case_id: &str, now_ms: i64) -> Result<
 pub fn is_thank_you(body: &str) -> bool {
     use crate::triage::signals;
     let own = signals::own_words(body);
-    let labels = signals::analyze(&own).labels;
-    labels == ["praise"] && !own.contains('?')
+    signals::reading(&own).labels == ["praise"] && !own.contains('?')
 }
 
 /// "2 days", "5 hours".

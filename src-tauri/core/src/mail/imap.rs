@@ -9,7 +9,7 @@
 use futures::StreamExt;
 use tokio::net::TcpStream;
 
-use super::import::{ImportSummary, import_items};
+use super::import::{ImportSummary, import_tagged};
 use crate::error::{Error, Result};
 use crate::store::accounts::{self, Account, Cursor};
 use crate::store::{Store, settings};
@@ -205,31 +205,31 @@ async fn fetch_new(
     let goal = uid_next.saturating_sub(1);
     // For "Fetching 1,240 of 12,000": UIDs may have gaps, so the folder's count bounds the estimate.
     let expected = goal.saturating_sub(cursor.last_uid).min(mailbox.exists);
-    // FETCH and import overlap: while one batch is parsed, threaded, triaged and committed (on a
-    // connection of its own, in a thread of its own), the next streams in. The importer moves the
-    // cursor in the same transaction as each batch, so a crash or a dropped connection anywhere
-    // repeats at most the batches not yet committed.
-    let (batches, inbox) = std::sync::mpsc::sync_channel::<(u32, Vec<Vec<u8>>)>(2);
+    // FETCH and import overlap: while batches are parsed, threaded, triaged and committed (on a
+    // connection and threads of their own), the next streams in. Each item is tagged with the UID
+    // the cursor may move to once it is stored (the last of a FETCH batch carries the batch's end,
+    // past any gap), and the cursor moves in the same transaction as the import batch holding it,
+    // so a crash or a dropped connection anywhere repeats at most what was not yet committed.
+    let (batches, inbox) = std::sync::mpsc::sync_channel::<Vec<(u32, Vec<u8>)>>(2);
     let importer = {
         let path = store.path().to_path_buf();
         let (account_id, folder) = (account.id, folder.to_string());
         std::thread::Builder::new()
             .name("kindly-import".into())
-            .spawn(move || -> Result<(ImportSummary, Cursor)> {
-                let mut store = Store::open(&path)?;
-                let mut total = ImportSummary::default();
-                let mut fetched = 0u32;
-                for (to, raws) in inbox {
-                    fetched += raws.len() as u32;
-                    let summary = import_items(&mut store, raws.into_iter().map(Ok), &mut |_| {})?;
-                    cursor.last_uid = to;
-                    store.write(|tx| {
-                        accounts::set_cursor(tx, account_id, &folder, cursor, now_ms())?;
-                        crate::sync::state::record_progress(tx, &folder, fetched, expected.max(fetched))
-                    })?;
-                    total.absorb(summary);
-                }
-                Ok((total, cursor))
+            .spawn(move || -> (Result<ImportSummary>, Cursor) {
+                let mut store = match Store::open(&path) {
+                    Ok(store) => store,
+                    Err(e) => return (Err(e), cursor),
+                };
+                let items = inbox.into_iter().flatten().map(|(uid, raw)| (uid, Ok(raw)));
+                let mut stored = 0u32;
+                let summary = import_tagged(&mut store, items, &mut |_| {}, &mut |tx, uids| {
+                    stored += uids.len() as u32;
+                    cursor.last_uid = uids.iter().copied().max().unwrap_or(cursor.last_uid).max(cursor.last_uid);
+                    accounts::set_cursor(tx, account_id, &folder, cursor, now_ms())?;
+                    crate::sync::state::record_progress(tx, &folder, stored, expected.max(stored))
+                });
+                (summary, cursor)
             })
             .map_err(|e| Error::Invalid(format!("cannot start the import thread: {e}")))?
     };
@@ -237,7 +237,7 @@ async fn fetch_new(
     let fetching = async {
         while from <= goal && mailbox.exists > 0 {
             let to = from.saturating_add(FETCH_BATCH - 1).min(goal);
-            let mut raws: Vec<Vec<u8>> = Vec::new();
+            let mut raws: Vec<(u32, Vec<u8>)> = Vec::new();
             let mut fetches = session
                 .uid_fetch(format!("{from}:{to}"), "(UID BODY.PEEK[])")
                 .await
@@ -245,14 +245,19 @@ async fn fetch_new(
             while let Some(fetch) = fetches.next().await {
                 let fetch = fetch.map_err(|e| imap_error(&format!("fetching {folder}"), e))?;
                 // "n:m" may answer with a message below n when none is in range: keep only the range.
-                if fetch.uid.is_some_and(|u| (from..=to).contains(&u)) {
-                    raws.push(fetch.body().unwrap_or_default().to_vec());
+                if let Some(uid) = fetch.uid.filter(|u| (from..=to).contains(u)) {
+                    raws.push((uid, fetch.body().unwrap_or_default().to_vec()));
                 }
             }
             drop(fetches);
+            // In UID order, so a committed prefix of the stream is every UID up to its last.
+            raws.sort_by_key(|(uid, _)| *uid);
+            if let Some(last) = raws.last_mut() {
+                last.0 = to;
+            }
             // Waits while two batches are queued: memory stays bounded however large the folder.
             // A closed channel means the importer stopped on an error, which its join reports.
-            if batches.send((to, raws)).is_err() {
+            if batches.send(raws).is_err() {
                 break;
             }
             progress(to, goal);
@@ -262,11 +267,15 @@ async fn fetch_new(
     };
     let fetched = fetching.await;
     drop(batches);
-    let imported = importer.join().map_err(|_| Error::Invalid("the import thread crashed".into()))?;
+    let (imported, mut cursor) = importer.join().map_err(|_| Error::Invalid("the import thread crashed".into()))?;
     // Whatever was committed stays committed; the first error is reported.
-    let (total, cursor) = imported?;
+    let total = imported?;
     fetched?;
-    // Also records a new UIDVALIDITY of a folder that had nothing to fetch.
+    // Everything up to the goal is stored now, trailing UIDs with no message included. Also
+    // records a new UIDVALIDITY of a folder that had nothing to fetch.
+    if mailbox.uid_next.is_some() {
+        cursor.last_uid = cursor.last_uid.max(goal);
+    }
     store.write(|tx| accounts::set_cursor(tx, account.id, folder, cursor, now_ms()))?;
     Ok(total)
 }

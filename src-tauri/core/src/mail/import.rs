@@ -64,7 +64,7 @@ pub type RawItem = std::result::Result<Vec<u8>, String>;
 
 pub fn import_mbox(
     store: &mut Store,
-    input: impl BufRead,
+    input: impl BufRead + Send,
     progress: &mut dyn FnMut(&ImportSummary),
 ) -> Result<ImportSummary> {
     let items = MboxReader::new(input).map(|r| r.map_err(|e| format!("mbox read error: {e}")));
@@ -91,8 +91,9 @@ struct Prepared {
     zstd: Vec<u8>,
 }
 
-/// Parses and compresses a batch on every core; the store's single writer then only inserts.
-fn prepare(raws: Vec<Vec<u8>>) -> Result<Vec<Prepared>> {
+/// Parses, compresses and reads (for triage) a batch on every core; the store's single writer then
+/// only inserts and looks the readings up.
+fn prepare(raws: Vec<Vec<u8>>, ours: &[String]) -> Result<Vec<Prepared>> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let chunk = raws.len().div_ceil(workers).max(1);
     std::thread::scope(|scope| {
@@ -105,6 +106,9 @@ fn prepare(raws: Vec<Vec<u8>>) -> Result<Vec<Prepared>> {
                         .map(|raw| {
                             let msg = parse(raw);
                             let zstd = compressor.compress(&msg.normalized)?;
+                            if msg.unreadable.is_none() && !msg.automated && !ours.contains(&msg.from_email) {
+                                triage::lanes::read_message(&msg.subject, &msg.body_text);
+                            }
                             Ok(Prepared { msg, zstd })
                         })
                         .collect()
@@ -121,50 +125,121 @@ fn prepare(raws: Vec<Vec<u8>>) -> Result<Vec<Prepared>> {
 
 pub fn import_items(
     store: &mut Store,
-    items: impl Iterator<Item = RawItem>,
+    items: impl Iterator<Item = RawItem> + Send,
     progress: &mut dyn FnMut(&ImportSummary),
+) -> Result<ImportSummary> {
+    import_tagged(store, items.map(|item| ((), item)), progress, &mut |_, _| Ok(()))
+}
+
+/// One batch on its way from the reader to the writer.
+struct Batch<T> {
+    tags: Vec<T>,
+    seen: u64,
+    errors: Vec<String>,
+    prepared: Vec<Prepared>,
+}
+
+/// Imports `items`, each carrying a tag (an IMAP UID, say). After each batch is stored, and in
+/// the same transaction, `committed` gets the tags of every item in it, so a caller can move a
+/// cursor exactly as far as what is safely stored.
+///
+/// Reading runs one batch ahead of the writer: while one batch is placed, triaged and committed,
+/// the next is read, parsed, compressed and read for triage on the other cores.
+pub fn import_tagged<T: Send>(
+    store: &mut Store,
+    items: impl Iterator<Item = (T, RawItem)> + Send,
+    progress: &mut dyn FnMut(&ImportSummary),
+    committed: &mut dyn FnMut(&Transaction<'_>, &[T]) -> Result<()>,
+) -> Result<ImportSummary> {
+    store.bulk(|store| import_with(store, items, progress, committed))
+}
+
+fn import_with<T: Send>(
+    store: &mut Store,
+    items: impl Iterator<Item = (T, RawItem)> + Send,
+    progress: &mut dyn FnMut(&ImportSummary),
+    committed: &mut dyn FnMut(&Transaction<'_>, &[T]) -> Result<()>,
 ) -> Result<ImportSummary> {
     let ours = settings::support_addresses(store.conn())?;
     let thresholds = Thresholds::load(store.conn())?;
     let mut summary = ImportSummary::default();
-    let mut items = items.peekable();
-    while items.peek().is_some() {
-        let mut raws = Vec::with_capacity(BATCH);
-        for item in items.by_ref().take(BATCH) {
-            summary.seen += 1;
-            match item {
-                Ok(raw) => raws.push(raw),
-                Err(e) => summary.errors.push(e),
-            }
-        }
-        let batch = prepare(raws)?;
-        let now = now_ms();
-        store.write(|tx| {
-            let mut touched = BTreeSet::new();
-            for Prepared { msg, zstd } in &batch {
-                match place(tx, msg, zstd, &ours, now)? {
-                    Some(case_id) => {
-                        match msg.unreadable {
-                            Some(_) => summary.unreadable += 1,
-                            None => summary.imported += 1,
-                        }
-                        touched.insert(case_id);
+    let (ready, batches) = std::sync::mpsc::sync_channel::<Result<Batch<T>>>(1);
+    std::thread::scope(|scope| {
+        let ours = &ours;
+        let reader = scope.spawn(move || {
+            let mut items = items.peekable();
+            while items.peek().is_some() {
+                let mut batch = Batch { tags: Vec::with_capacity(BATCH), seen: 0, errors: vec![], prepared: vec![] };
+                let mut raws = Vec::with_capacity(BATCH);
+                for (tag, item) in items.by_ref().take(BATCH) {
+                    batch.seen += 1;
+                    batch.tags.push(tag);
+                    match item {
+                        Ok(raw) => raws.push(raw),
+                        Err(e) => batch.errors.push(e),
                     }
-                    None => summary.duplicates += 1,
+                }
+                let prepared = prepare(raws, ours).map(|prepared| Batch { prepared, ..batch });
+                // A closed channel means the writer stopped on an error, which it reports.
+                if ready.send(prepared).is_err() {
+                    break;
                 }
             }
-            // Mails about orders bought in one session become one case.
-            let customers: BTreeSet<i64> =
-                touched.iter().filter_map(|id| cases::triage_inputs(tx, id).ok().and_then(|(c, _)| c)).collect();
-            touched.extend(crate::cases::merge::after_change(tx, customers)?);
-            for case_id in &touched {
-                triage::retriage(tx, case_id, thresholds)?;
+        });
+        let written = (|| -> Result<()> {
+            for batch in batches {
+                let Batch { tags, seen, errors, prepared } = batch?;
+                summary.seen += seen;
+                summary.errors.extend(errors);
+                store.write(|tx| {
+                    let (imported, unreadable, duplicates) = write_batch(tx, &prepared, ours, thresholds)?;
+                    summary.imported += imported;
+                    summary.unreadable += unreadable;
+                    summary.duplicates += duplicates;
+                    committed(tx, &tags)
+                })?;
+                progress(&summary);
             }
             Ok(())
-        })?;
-        progress(&summary);
-    }
+        })();
+        // `batches` is gone now, so a reader still running stops at its next send.
+        reader.join().map_err(|_| Error::Invalid("the message reader crashed".into()))?;
+        written
+    })?;
     Ok(summary)
+}
+
+/// Places a prepared batch in its cases and re-triages what it touched: (imported, unreadable,
+/// duplicates).
+fn write_batch(
+    tx: &Transaction<'_>,
+    batch: &[Prepared],
+    ours: &[String],
+    thresholds: Thresholds,
+) -> Result<(u64, u64, u64)> {
+    let now = now_ms();
+    let (mut imported, mut unreadable, mut duplicates) = (0, 0, 0);
+    let mut touched = BTreeSet::new();
+    for Prepared { msg, zstd } in batch {
+        match place(tx, msg, zstd, ours, now)? {
+            Some(case_id) => {
+                match msg.unreadable {
+                    Some(_) => unreadable += 1,
+                    None => imported += 1,
+                }
+                touched.insert(case_id);
+            }
+            None => duplicates += 1,
+        }
+    }
+    // Mails about orders bought in one session become one case.
+    let customers: BTreeSet<i64> =
+        touched.iter().filter_map(|id| cases::triage_inputs(tx, id).ok().and_then(|(c, _)| c)).collect();
+    touched.extend(crate::cases::merge::after_change(tx, customers)?);
+    for case_id in &touched {
+        triage::retriage(tx, case_id, thresholds)?;
+    }
+    Ok((imported, unreadable, duplicates))
 }
 
 /// Stores one parsed message in its case. `None` when the same message is already stored.

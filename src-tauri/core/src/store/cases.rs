@@ -322,7 +322,7 @@ pub fn refresh_from_messages(conn: &Connection, id: &str) -> Result<()> {
 }
 
 pub fn ids_for_customer(conn: &Connection, customer_id: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT id FROM cases WHERE customer_id = ?1")?;
+    let mut stmt = conn.prepare_cached("SELECT id FROM cases WHERE customer_id = ?1")?;
     let rows = stmt.query_map([customer_id], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -66,7 +66,7 @@ pub fn upsert(conn: &Connection, customer_id: i64, o: &Order) -> Result<Upsert> 
 }
 
 pub fn for_customer(conn: &Connection, customer_id: i64) -> Result<Vec<Order>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT source, order_id, product, amount_minor, currency, purchased_ms, refunded_ms
          FROM orders WHERE customer_id = ?1 ORDER BY purchased_ms DESC",
     )?;

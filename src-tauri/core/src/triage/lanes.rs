@@ -195,12 +195,12 @@ fn ordinal(n: usize) -> String {
     }
 }
 
-/// What a customer wrote in a message: the subject when it is their own (not "Re: …" of an
-/// earlier one), then their own words without quotes and sign-off.
-fn message_text(m: &crate::store::messages::StoredMessage) -> String {
-    let own = signals::own_words(&m.body_text);
-    let is_reply = crate::mail::thread::normalize_subject(&m.subject) != m.subject.trim().to_lowercase();
-    if is_reply || m.subject.is_empty() { own } else { format!("{}\n\n{}", m.subject, own) }
+/// What the engine reads in a customer's message: the subject when it is their own (not "Re: …"
+/// of an earlier one), then their own words without quotes and sign-off.
+pub fn read_message(subject: &str, body_text: &str) -> std::sync::Arc<signals::TextSignals> {
+    let own = signals::own_words(body_text);
+    let is_reply = crate::mail::thread::normalize_subject(subject) != subject.trim().to_lowercase();
+    signals::reading(&if is_reply || subject.is_empty() { own } else { format!("{subject}\n\n{own}") })
 }
 
 /// Reasons in order of importance. One quoted sentence backs one reason only.
@@ -276,10 +276,11 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
         .filter(|(_, m)| m.direction == Direction::Inbound && !m.automated)
         .flat_map(|(i, m)| {
             let factor = if answered(i) { 0.3 } else { 1.0 };
-            signals::analyze(&message_text(m))
+            read_message(&m.subject, &m.body_text)
                 .evidence
-                .into_iter()
-                .map(move |e| Evidence { weight: e.weight * factor, ..e })
+                .iter()
+                .map(|e| Evidence { weight: e.weight * factor, ..e.clone() })
+                .collect::<Vec<_>>()
         })
         .collect();
 

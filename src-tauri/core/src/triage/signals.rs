@@ -1,7 +1,8 @@
 //! Evidence finders. Each returns the phrases it matched, taken from the customer's own words:
 //! quoted replies (`>` lines, "On … wrote:" blocks, forwarded parts) are cut off first.
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use aho_corasick::AhoCorasick;
 
@@ -522,6 +523,50 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
         .filter(|s| s.chars().any(char::is_alphabetic))
 }
 
+/// How many readings `reading` keeps at least: a few batches of an import, and every case a person
+/// is working on. It keeps two generations of this many, so memory stays bounded and what was read
+/// last is never the part forgotten.
+const READINGS_KEPT: usize = 4_096;
+
+#[derive(Default)]
+struct Readings {
+    new: HashMap<String, Arc<TextSignals>>,
+    old: HashMap<String, Arc<TextSignals>>,
+}
+
+impl Readings {
+    fn get(&mut self, text: &str) -> Option<Arc<TextSignals>> {
+        if let Some(known) = self.new.get(text) {
+            return Some(known.clone());
+        }
+        let known = self.old.remove(text)?;
+        self.put(text, known.clone());
+        Some(known)
+    }
+
+    fn put(&mut self, text: &str, reading: Arc<TextSignals>) {
+        if self.new.len() >= READINGS_KEPT {
+            self.old = std::mem::take(&mut self.new);
+        }
+        self.new.insert(text.to_owned(), reading);
+    }
+}
+
+/// `analyze`, remembered by text. A case is re-triaged whenever anything about it changes, and its
+/// older messages read the same every time; the import primes this on every core while it parses,
+/// so the single writer only looks the readings up.
+pub fn reading(text: &str) -> Arc<TextSignals> {
+    static READINGS: LazyLock<Mutex<Readings>> = LazyLock::new(Default::default);
+    let readings = || READINGS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(known) = readings().get(text) {
+        return known;
+    }
+    // Read outside the lock: parser threads read side by side.
+    let fresh = Arc::new(analyze(text));
+    readings().put(text, fresh.clone());
+    fresh
+}
+
 /// What the engine reads in one text: the tone model's probabilities and every signal that fires.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextSignals {
@@ -762,6 +807,23 @@ fn shouting(text: &str) -> Option<Evidence> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn readings_keep_what_was_read_last_and_stay_bounded() {
+        let mut readings = Readings::default();
+        let flat = Arc::new(analyze("Could you resend the invoice?"));
+        for i in 0..READINGS_KEPT * 3 {
+            readings.put(&i.to_string(), flat.clone());
+        }
+        assert!(readings.new.len() + readings.old.len() <= 2 * READINGS_KEPT);
+        let last = READINGS_KEPT * 3;
+        assert!((last - READINGS_KEPT..last).all(|i| readings.get(&i.to_string()).is_some()));
+        assert!(readings.get("0").is_none(), "the oldest generation is forgotten");
+        // A lookup keeps an old reading: it moves to the new generation.
+        let angry = reading("This is absolutely unacceptable. I am furious.");
+        assert_eq!(reading("This is absolutely unacceptable. I am furious."), angry);
+        assert!(angry.labels.contains(&"anger"));
+    }
 
     #[test]
     fn sign_offs_end_the_message_but_thanks_in_a_sentence_do_not() {
