@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Answering, Task } from '../bindings';
-import { clockIn, taskLine, waitLine } from './careline';
+import { taskLine, waitLine } from './careline';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -81,14 +81,5 @@ describe('taskLine', () => {
   it('falls back to local time for an unknown zone, and adds the note', () => {
     const t = task({ kind: 'callback', due_ms: now - 30 * MIN, phone: null, time_zone: 'Mars/Olympus', note: 'about the invoice' });
     expect(taskLine(t, now)).toEqual({ text: 'Call the customer at 13:30: about the invoice', when: 'Due 13:30 · 30m ago' });
-  });
-});
-
-describe('clockIn', () => {
-  it('formats 24-hour time in a zone, null for an unknown one', () => {
-    const ms = Date.UTC(2025, 2, 4, 23, 30);
-    expect(clockIn(ms, 'UTC')).toBe('23:30');
-    expect(clockIn(ms, 'Asia/Tokyo')).toBe('08:30');
-    expect(clockIn(ms, 'Not/AZone')).toBeNull();
   });
 });

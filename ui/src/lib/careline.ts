@@ -3,7 +3,7 @@
 // decides all of it; this module only words it. (The case header's wording is in answering.ts.)
 import type { Answering, Lane, Task } from '../bindings';
 import { formatSnoozeTime, shortWhen } from './snooze';
-import { isTimeZone } from './tasks';
+import { theirTime } from './theirtime';
 import { relativeAge } from './time';
 
 const MINUTE = 60_000;
@@ -48,13 +48,6 @@ export function waitLine(a: Answering, lane: Lane, now: number): WaitLine | null
   return { text: parts.join(' · '), overdue: a.overdue, title };
 }
 
-/** "17:00" in the zone `timeZone`; null when the zone is not one this browser knows. */
-export function clockIn(ms: number, timeZone: string): string | null {
-  if (!isTimeZone(timeZone)) return null;
-  const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
-  return clock.format(new Date(ms));
-}
-
 export type TaskLine = {
   /** "Call +1 503 555 0100 at 17:00 their time (America/Los_Angeles)", "Follow up: Did the new download work?" */
   text: string;
@@ -68,8 +61,7 @@ export function taskLine(task: Task, now: number): TaskLine {
   let text: string;
   if (task.kind === 'callback') {
     const who = task.phone?.trim() || 'the customer';
-    const theirs = task.time_zone ? clockIn(task.due_ms, task.time_zone) : null;
-    const at = theirs !== null ? `${theirs} their time (${task.time_zone})` : shortWhen(task.due_ms, new Date(now));
+    const at = theirTime(task.due_ms, task.time_zone, { style: 'clock' }) ?? shortWhen(task.due_ms, new Date(now));
     text = `Call ${who} at ${at}${note ? `: ${note}` : ''}`;
   } else {
     text = `Follow up: ${note || 'check in with the customer'}`;

@@ -2,6 +2,7 @@
 // planned in, and how a task's due time reads (relative, local, and the customer's clock).
 import type { Task } from '../bindings';
 import { MORNING_HOUR, parseInputValue } from './snooze';
+import { isTimeZone, theirTime } from './theirtime';
 import { formatDateTime } from './time';
 
 const MINUTE = 60_000;
@@ -28,17 +29,6 @@ export function browserTimeZone(): string {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   } catch {
     return 'UTC';
-  }
-}
-
-/** An IANA zone Intl knows (case as typed is fine: Intl accepts "europe/berlin"). */
-export function isTimeZone(zone: string): boolean {
-  if (!zone.trim()) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone.trim() });
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -120,9 +110,9 @@ export function dueLine(
   opts: { locale?: string; localZone?: string } = {},
 ): DueLine {
   const localZone = opts.localZone ?? browserTimeZone();
-  const zone = task.time_zone && isTimeZone(task.time_zone) ? task.time_zone : null;
+  // Their clock only when it is not ours (null too for a zone Intl does not know).
   const theirs =
-    zone && zone !== localZone ? `${formatDateTime(task.due_ms, opts.locale, zone)} their time (${zone})` : null;
+    task.time_zone && task.time_zone !== localZone ? theirTime(task.due_ms, task.time_zone, { locale: opts.locale }) : null;
   return {
     relative: relativeDue(task.due_ms, nowMs),
     local: formatDateTime(task.due_ms, opts.locale, opts.localZone),
