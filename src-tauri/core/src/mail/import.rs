@@ -97,24 +97,28 @@ fn prepare(raws: Vec<Vec<u8>>, ours: &[String]) -> Result<Vec<Prepared>> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let chunk = raws.len().div_ceil(workers).max(1);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = raws
+        let handles = raws
             .chunks(chunk)
             .map(|part| {
-                scope.spawn(move || -> Result<Vec<Prepared>> {
-                    let mut compressor = RawCompressor::new()?;
-                    part.iter()
-                        .map(|raw| {
-                            let msg = parse(raw);
-                            let zstd = compressor.compress(&msg.normalized)?;
-                            if msg.unreadable.is_none() && !msg.automated && !ours.contains(&msg.from_email) {
-                                triage::lanes::read_message(&msg.subject, &msg.body_text);
-                            }
-                            Ok(Prepared { msg, zstd })
-                        })
-                        .collect()
-                })
+                std::thread::Builder::new().name("kindly-parse".into()).spawn_scoped(
+                    scope,
+                    move || -> Result<Vec<Prepared>> {
+                        let mut compressor = RawCompressor::new()?;
+                        part.iter()
+                            .map(|raw| {
+                                let msg = parse(raw);
+                                let zstd = compressor.compress(&msg.normalized)?;
+                                if msg.unreadable.is_none() && !msg.automated && !ours.contains(&msg.from_email) {
+                                    triage::lanes::read_message(&msg.subject, &msg.body_text);
+                                }
+                                Ok(Prepared { msg, zstd })
+                            })
+                            .collect()
+                    },
+                )
             })
-            .collect();
+            .collect::<std::io::Result<Vec<_>>>()
+            .map_err(|e| Error::Invalid(format!("cannot start a parser thread: {e}")))?;
         let mut out = Vec::with_capacity(raws.len());
         for handle in handles {
             out.extend(handle.join().map_err(|_| Error::Invalid("a parser thread crashed".into()))??);
@@ -166,7 +170,7 @@ fn import_with<T: Send>(
     let (ready, batches) = std::sync::mpsc::sync_channel::<Result<Batch<T>>>(1);
     std::thread::scope(|scope| {
         let ours = &ours;
-        let reader = scope.spawn(move || {
+        let reader = std::thread::Builder::new().name("kindly-read".into()).spawn_scoped(scope, move || {
             let mut items = items.peekable();
             while items.peek().is_some() {
                 let mut batch = Batch { tags: Vec::with_capacity(BATCH), seen: 0, errors: vec![], prepared: vec![] };
@@ -186,6 +190,7 @@ fn import_with<T: Send>(
                 }
             }
         });
+        let reader = reader.map_err(|e| Error::Invalid(format!("cannot start the message reader: {e}")))?;
         let written = (|| -> Result<()> {
             for batch in batches {
                 let Batch { tags, seen, errors, prepared } = batch?;
