@@ -36,6 +36,8 @@ pub fn clear(store: &mut Store) -> Result<()> {
     store.write(|tx| {
         tx.execute_batch(
             "DELETE FROM messages_fts; DELETE FROM outbox; DELETE FROM case_notes; DELETE FROM triage_corrections;
+             DELETE FROM tasks; DELETE FROM gifts; DELETE FROM refunds; DELETE FROM refunder_decisions;
+             DELETE FROM feedback_done;
              DELETE FROM messages; DELETE FROM raw_messages; DELETE FROM cases; DELETE FROM orders;
              DELETE FROM customer_emails; DELETE FROM customers; DELETE FROM ops; DELETE FROM field_clocks;
              DELETE FROM settings WHERE key IN ('demo', 'support_addresses', 'sync.hlc');",
@@ -109,6 +111,49 @@ fn shift_csv(csv_text: &str, shift_ms: i64) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clearing_the_demo_removes_what_was_done_to_it_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path().join("k.db")).unwrap();
+        load(&mut store, &mut |_| {}).unwrap();
+        let case = crate::store::cases::all_ids(store.conn()).unwrap().remove(0);
+        let now = now_ms();
+        store
+            .write(|tx| {
+                let task = crate::care::tasks::Task {
+                    uid: String::new(),
+                    case_id: case.clone(),
+                    kind: crate::care::tasks::TaskKind::FollowUp,
+                    due_ms: now + 1,
+                    note: "Did it work?".into(),
+                    phone: None,
+                    time_zone: None,
+                    author_name: String::new(),
+                    created_ms: now,
+                    done_ms: None,
+                };
+                crate::sync::edit::add_task(tx, now, &task)?;
+                let gift = crate::care::gifts::Gift {
+                    uid: String::new(),
+                    case_id: case.clone(),
+                    customer_email: String::new(),
+                    kind: crate::care::gifts::GiftKind::Bonus,
+                    description: "A bonus chapter".into(),
+                    amount_minor: None,
+                    currency: None,
+                    author_name: String::new(),
+                    created_ms: now,
+                };
+                crate::sync::edit::give_gift(tx, now, &gift).map(drop)
+            })
+            .unwrap();
+        clear(&mut store).unwrap();
+        for table in ["cases", "tasks", "gifts", "orders", "ops", "customers"] {
+            let n: i64 = store.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
+            assert_eq!(n, 0, "{table} is empty");
+        }
+    }
 
     #[test]
     fn dates_shift_and_keep_their_zone() {
