@@ -429,3 +429,65 @@ fn follow_ups_gifts_and_the_owners_calls_reach_the_assistant_and_a_ticked_task_c
     let due: api::QueueResult = olivia.call("queue", serde_json::json!({ "queue": "due" }));
     assert!(due.items.is_empty());
 }
+
+#[test]
+fn orders_imported_by_the_owner_reach_the_assistant_with_the_same_lanes() {
+    let dovecot = seeded_dovecot(6);
+    let dir = tempfile::tempdir().unwrap();
+    let mut olivia = Replica::new(dir.path(), &dovecot, 2525, "Olivia", Role::Owner);
+    let mut dana = Replica::new(dir.path(), &dovecot, 2525, "Dana", Role::Assistant);
+    olivia.sync();
+    dana.sync();
+    let id = olivia.case_ids()[0].clone();
+    let email = olivia.case(&id).customer.unwrap().email;
+    assert_eq!(dana.case(&id).customer.unwrap().order_count, 0);
+
+    // Five orders worth $1,245 (one refunded): a valuable customer, imported on the owner's machine.
+    let mut csv = "order_id,email,name,product,amount,currency,purchased_at,refunded_at\n".to_string();
+    for (n, (amount, refunded)) in
+        [(299, ""), (299, ""), (199, "2026-10-02T09:00:00Z"), (249, ""), (199, "")].iter().enumerate()
+    {
+        csv.push_str(&format!("Q-{n},{email},,Course {n},{amount}.00,USD,2026-09-0{}T10:00:00Z,{refunded}\n", n + 1));
+    }
+    let summary = kindly_core::commerce::import_orders_csv(&mut olivia.store, csv.as_bytes()).unwrap();
+    assert_eq!(summary.inserted, 5);
+    let owner_view = olivia.case(&id);
+    let value_line = "5 orders, $1,046 lifetime";
+    assert!(owner_view.summary.reasons.iter().any(|r| r.contains(value_line)), "{:?}", owner_view.summary.reasons);
+    assert!(!dana.case(&id).summary.reasons.iter().any(|r| r.contains(value_line)), "not synced yet");
+    olivia.sync();
+    dana.sync();
+
+    let seen = dana.case(&id);
+    let customer = seen.customer.as_ref().unwrap();
+    assert_eq!((customer.order_count, customer.refund_count), (5, 1));
+    assert_eq!(customer.lifetime_value_minor, 104_600);
+    assert_eq!(seen.summary.lane, owner_view.summary.lane, "the assistant's replica sees the same lane");
+    assert_eq!(seen.summary.reasons, owner_view.summary.reasons, "and the same reasons");
+    assert_eq!(olivia.state(), dana.state());
+
+    // The same file again changes nothing and records nothing to push.
+    let pushed_before = olivia.count("SELECT count(*) FROM ops WHERE entity = 'order'");
+    let again = kindly_core::commerce::import_orders_csv(&mut olivia.store, csv.as_bytes()).unwrap();
+    assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 5));
+    assert_eq!(olivia.count("SELECT count(*) FROM ops WHERE entity = 'order'"), pushed_before);
+
+    // An order imported before orders replicated (no record clock, no op) is shared at the next sync.
+    olivia
+        .store
+        .write(|tx| {
+            let buyer = kindly_core::store::customers::ensure(tx, "early@buyer.example", "Early Bird", 0)?;
+            tx.execute(
+                "INSERT INTO orders (source, order_id, customer_id, product, amount_minor, currency, purchased_ms)
+                 VALUES ('generic', 'OLD-1', ?1, 'Old Course', 4900, 'USD', 1700000000000)",
+                [buyer],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    olivia.sync();
+    dana.sync();
+    assert_eq!(dana.count("SELECT count(*) FROM orders WHERE order_id = 'OLD-1' AND product = 'Old Course'"), 1);
+    assert_eq!(olivia.count("SELECT count(*) FROM orders WHERE record_hlc IS NULL"), 0, "shared once");
+    assert_eq!(olivia.state(), dana.state());
+}

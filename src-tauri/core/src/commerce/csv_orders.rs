@@ -3,17 +3,16 @@
 //! A bad row is reported with its line number and skipped; the rest is imported. Re-importing the
 //! same file changes nothing; a row whose refund appeared since updates its order.
 
-use std::collections::BTreeSet;
 use std::io::Read;
 
 use serde::Serialize;
 
 use super::money;
 use crate::error::{Error, Result};
-use crate::store::orders::{self, Order, Upsert};
-use crate::store::{Store, customers};
+use crate::store::Store;
+use crate::store::orders::{Order, Upsert};
+use crate::sync::{edit, ops::Effects};
 use crate::time::{now_ms, parse_rfc3339_ms};
-use crate::triage::{self, Thresholds};
 
 const COLUMNS: [&str; 8] =
     ["order_id", "email", "name", "product", "amount", "currency", "purchased_at", "refunded_at"];
@@ -45,11 +44,8 @@ impl std::fmt::Display for OrdersSummary {
     }
 }
 
-struct Row {
-    email: String,
-    name: String,
-    order: Order,
-}
+/// A row is an order record as every replica is told it.
+type Row = crate::sync::fields::OrderRecord;
 
 fn parse_row(record: &csv::StringRecord, index: &[usize; 8]) -> std::result::Result<Row, String> {
     let field = |i: usize| record.get(index[i]).map(str::trim).unwrap_or_default();
@@ -99,10 +95,9 @@ pub fn import_orders_csv(store: &mut Store, input: impl Read) -> Result<OrdersSu
             Error::Invalid(format!("the CSV has no `{name}` column. Expected the header: {}", COLUMNS.join(",")))
         })?;
     }
-    let thresholds = Thresholds::load(store.conn())?;
     store.write(|tx| {
         let mut summary = OrdersSummary::default();
-        let mut changed_customers = BTreeSet::new();
+        let mut fx = Effects::default();
         let now = now_ms();
         for record in reader.records() {
             let (line, parsed) = match record {
@@ -116,22 +111,14 @@ pub fn import_orders_csv(store: &mut Store, input: impl Read) -> Result<OrdersSu
                     continue;
                 }
             };
-            let customer = customers::ensure(tx, &row.email, &row.name, now)?;
-            match orders::upsert(tx, customer, &row.order)? {
+            match edit::record_order(tx, now, &row, &mut fx)? {
                 Upsert::Inserted => summary.inserted += 1,
                 Upsert::Updated => summary.updated += 1,
-                Upsert::Unchanged => {
-                    summary.unchanged += 1;
-                    continue;
-                }
+                Upsert::Unchanged => summary.unchanged += 1,
             }
-            changed_customers.insert(customer);
         }
-        // Orders bought in one session make their customer's mails about them one case.
-        crate::cases::merge::after_change(tx, changed_customers.iter().copied())?;
-        for customer in changed_customers {
-            triage::retriage_customer(tx, customer, thresholds)?;
-        }
+        // Value and purchase sessions changed: the customers' cases are merged and triaged again.
+        fx.finish(tx)?;
         // Refunds decided on the other replica may have waited for these orders.
         crate::sync::ops::apply_pending(tx)?;
         Ok(summary)

@@ -1,22 +1,22 @@
 //! What every provider import shares: the summary, writing a batch of orders and refunds seen at
 //! the provider, and where the API key lives.
 //!
-//! Orders upsert by (source, order_id), so importing the same records again changes nothing. A
+//! Each order is an op every replica applies (`sync::edit::record_order`), keyed by (source,
+//! order_id), so importing the same records again changes nothing and records no op. A
 //! provider record that says "not refunded" never clears a refund Kindly already knows (decided
 //! here and not yet done there, or seen earlier). A refund seen at the provider marks the order
 //! refunded and, when Kindly had decided that refund, records it as done (an op, so the other
 //! replica's refund clock stops too).
 
-use std::collections::BTreeSet;
-
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::refunds;
 use crate::error::{Error, Result};
 use crate::store::orders::{self, Order, Upsert};
 use crate::store::{customers, settings};
-use crate::triage::{self, Thresholds};
+use crate::sync::edit;
+use crate::sync::ops::Effects;
 
 /// A payment provider Kindly talks to over its API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,13 +142,8 @@ fn keychain_advice(e: Error, provider: Provider) -> Error {
     }
 }
 
-/// One order as a provider (or its export) describes it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Incoming {
-    pub email: String,
-    pub name: String,
-    pub order: Order,
-}
+/// One order as a provider (or its export) describes it: what every replica is told.
+pub type Incoming = crate::sync::fields::OrderRecord;
 
 /// A refund the provider made: the order it refunds (in full) and when.
 #[derive(Debug, Clone, PartialEq)]
@@ -210,13 +205,6 @@ impl std::fmt::Display for ImportSummary {
     }
 }
 
-fn existing_refund(conn: &Connection, source: &str, order_id: &str) -> Result<Option<Option<i64>>> {
-    Ok(conn
-        .prepare_cached("SELECT refunded_ms FROM orders WHERE source = ?1 AND order_id = ?2")?
-        .query_row(params![source, order_id], |r| r.get(0))
-        .optional()?)
-}
-
 /// A decided refund not yet done here is done now: recorded as an op so every replica sees it.
 fn close_decision(conn: &Connection, now_ms: i64, source: &str, order_id: &str) -> Result<bool> {
     match refunds::get(conn, source, order_id)? {
@@ -228,8 +216,8 @@ fn close_decision(conn: &Connection, now_ms: i64, source: &str, order_id: &str) 
     }
 }
 
-/// Writes orders, then refunds, in the caller's transaction; re-triages the customers whose
-/// orders changed.
+/// Writes orders, then refunds, in the caller's transaction, each order an op every replica
+/// applies; re-triages the customers whose orders changed.
 pub fn apply(
     conn: &Connection,
     source: &str,
@@ -238,18 +226,12 @@ pub fn apply(
     now_ms: i64,
     summary: &mut ImportSummary,
 ) -> Result<()> {
-    let thresholds = Thresholds::load(conn)?;
-    let mut changed = BTreeSet::new();
+    let mut fx = Effects::default();
     for incoming in orders_in {
-        let mut order = incoming.order.clone();
-        let before = existing_refund(conn, source, &order.order_id)?;
-        let was_refunded = matches!(before, Some(Some(_)));
-        if let Some(Some(at)) = before {
-            // Never un-refund; the earliest time wins.
-            order.refunded_ms = Some(order.refunded_ms.map_or(at, |t| t.min(at)));
-        }
-        let customer = customers::ensure(conn, &incoming.email, &incoming.name, now_ms)?;
-        match orders::upsert(conn, customer, &order)? {
+        let order = &incoming.order;
+        let was_refunded =
+            matches!(orders::get(conn, source, &order.order_id)?, Some((_, o, _)) if o.refunded_ms.is_some());
+        match edit::record_order(conn, now_ms, incoming, &mut fx)? {
             Upsert::Inserted => summary.added += 1,
             Upsert::Updated => summary.updated += 1,
             Upsert::Unchanged => summary.unchanged += 1,
@@ -260,20 +242,9 @@ pub fn apply(
         if order.refunded_ms.is_some() && close_decision(conn, now_ms, source, &order.order_id)? {
             summary.refunds_done += 1;
         }
-        changed.insert(customer);
     }
     for refund in refunds_in {
-        let order_amount: Option<i64> = conn
-            .prepare_cached("SELECT amount_minor FROM orders WHERE source = ?1 AND order_id = ?2")?
-            .query_row(params![source, refund.order_id], |r| r.get(0))
-            .optional()?;
-        if let (Some(total), Some(back)) = (order_amount, refund.amount_minor)
-            && back < total
-        {
-            summary.partial_refunds += 1;
-            continue;
-        }
-        let Some(before) = existing_refund(conn, source, &refund.order_id)? else {
+        let Some((customer, order, _)) = orders::get(conn, source, &refund.order_id)? else {
             summary.errors.push(RecordError {
                 record: refund.record.clone(),
                 reason: format!(
@@ -283,24 +254,22 @@ pub fn apply(
             });
             continue;
         };
-        if before.is_none() {
-            conn.prepare_cached("UPDATE orders SET refunded_ms = ?3 WHERE source = ?1 AND order_id = ?2")?
-                .execute(params![source, refund.order_id, refund.at_ms])?;
+        if refund.amount_minor.is_some_and(|back| back < order.amount_minor) {
+            summary.partial_refunds += 1;
+            continue;
+        }
+        if order.refunded_ms.is_none() {
+            let email = customers::get(conn, customer)?.map(|c| c.email).unwrap_or_default();
+            let refunded =
+                Incoming { email, name: String::new(), order: Order { refunded_ms: Some(refund.at_ms), ..order } };
+            edit::record_order(conn, now_ms, &refunded, &mut fx)?;
             summary.refunds += 1;
         }
         if close_decision(conn, now_ms, source, &refund.order_id)? {
             summary.refunds_done += 1;
         }
-        let customer: i64 = conn
-            .prepare_cached("SELECT customer_id FROM orders WHERE source = ?1 AND order_id = ?2")?
-            .query_row(params![source, refund.order_id], |r| r.get(0))?;
-        changed.insert(customer);
     }
-    // Orders bought in one session make their customer's mails about them one case.
-    crate::cases::merge::after_change(conn, changed.iter().copied())?;
-    for customer in changed {
-        triage::retriage_customer(conn, customer, thresholds)?;
-    }
+    fx.finish(conn)?;
     // Refunds decided on the other replica may have waited for these orders.
     crate::sync::ops::apply_pending(conn)?;
     Ok(())

@@ -338,6 +338,8 @@ async fn sync_pass(store: &mut Store, progress: &mut dyn FnMut(&str, u32, u32)) 
     }
     // Case state that waited for this mail can land now; then what the others did, then ours.
     store.write(|tx| crate::sync::ops::apply_pending(tx).map(drop))?;
+    let now = store.now_ms();
+    store.write(|tx| crate::sync::edit::share_unshared_orders(tx, now).map(drop))?;
     report.ops = crate::sync::transport::exchange(store, &mut session, &account).await?;
     report.acks_queued = store.write(|tx| super::ack::queue_due(tx, now_ms()))?;
     report.sent = super::smtp::send_due(store, &mut session, &account, &credentials, &sent).await?;

@@ -19,6 +19,7 @@ const STEPS: &[&str] = &[
     include_str!("migrations/0011_oauth.sql"),
     include_str!("migrations/0012_feedback.sql"),
     include_str!("migrations/0013_merge.sql"),
+    include_str!("migrations/0014_orders_sync.sql"),
 ];
 
 pub fn latest() -> i64 {

@@ -1,11 +1,12 @@
-//! Orders: upserted by (source, order_id), so re-imports change nothing and a later refund lands.
+//! Orders, keyed by (source, order_id): every import and every replica merges order records into
+//! them the same way (`merge`), so re-imports change nothing and a later refund lands everywhere.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Order {
     pub source: String,
     pub order_id: String,
@@ -22,35 +23,61 @@ pub enum Upsert {
     Unchanged,
 }
 
-pub fn upsert(conn: &Connection, customer_id: i64, o: &Order) -> Result<Upsert> {
-    let existing = conn
+/// The earlier of two refund times: a refund, once known, is never undone.
+pub fn earliest(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// What an order row holds now, with the clock of its record (None: imported before orders
+/// replicated, or not here at all).
+pub fn get(conn: &Connection, source: &str, order_id: &str) -> Result<Option<(i64, Order, Option<String>)>> {
+    Ok(conn
         .prepare_cached(
-            "SELECT customer_id, product, amount_minor, currency, purchased_ms, refunded_ms
+            "SELECT customer_id, product, amount_minor, currency, purchased_ms, refunded_ms, record_hlc
              FROM orders WHERE source = ?1 AND order_id = ?2",
         )?
-        .query_row(params![o.source, o.order_id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, Option<i64>>(5)?,
-            ))
+        .query_row(params![source, order_id], |r| {
+            let order = Order {
+                source: source.to_string(),
+                order_id: order_id.to_string(),
+                product: r.get(1)?,
+                amount_minor: r.get(2)?,
+                currency: r.get(3)?,
+                purchased_ms: r.get(4)?,
+                refunded_ms: r.get(5)?,
+            };
+            Ok((r.get(0)?, order, r.get(6)?))
         })
-        .optional()?;
-    let incoming = (customer_id, o.product.clone(), o.amount_minor, o.currency.clone(), o.purchased_ms, o.refunded_ms);
-    let outcome = match existing {
-        Some(row) if row == incoming => return Ok(Upsert::Unchanged),
-        Some(_) => Upsert::Updated,
-        None => Upsert::Inserted,
-    };
+        .optional()?)
+}
+
+/// Applies an order record stamped `hlc`: the newest record says who bought what, when, for how
+/// much; a refund from any record stays, the earliest time winning. The outcome is the same
+/// whatever order records arrive in, so replicas converge.
+pub fn merge(conn: &Connection, customer_id: i64, o: &Order, hlc: &str) -> Result<Upsert> {
+    let existing = get(conn, &o.source, &o.order_id)?;
+    let refunded = earliest(existing.as_ref().and_then(|(_, e, _)| e.refunded_ms), o.refunded_ms);
+    let newest = existing.as_ref().is_none_or(|(_, _, held)| held.as_deref().is_none_or(|h| h < hlc));
+    if !newest {
+        let (_, held, _) = existing.as_ref().expect("an older record means a row");
+        if held.refunded_ms == refunded {
+            return Ok(Upsert::Unchanged);
+        }
+        conn.prepare_cached("UPDATE orders SET refunded_ms = ?3 WHERE source = ?1 AND order_id = ?2")?
+            .execute(params![o.source, o.order_id, refunded])?;
+        return Ok(Upsert::Updated);
+    }
     conn.prepare_cached(
-        "INSERT INTO orders (source, order_id, customer_id, product, amount_minor, currency, purchased_ms, refunded_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO orders (source, order_id, customer_id, product, amount_minor, currency, purchased_ms, refunded_ms,
+                             record_hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT(source, order_id) DO UPDATE SET
            customer_id = excluded.customer_id, product = excluded.product, amount_minor = excluded.amount_minor,
-           currency = excluded.currency, purchased_ms = excluded.purchased_ms, refunded_ms = excluded.refunded_ms",
+           currency = excluded.currency, purchased_ms = excluded.purchased_ms, refunded_ms = excluded.refunded_ms,
+           record_hlc = excluded.record_hlc",
     )?
     .execute(params![
         o.source,
@@ -60,9 +87,10 @@ pub fn upsert(conn: &Connection, customer_id: i64, o: &Order) -> Result<Upsert> 
         o.amount_minor,
         o.currency,
         o.purchased_ms,
-        o.refunded_ms
+        refunded,
+        hlc
     ])?;
-    Ok(outcome)
+    Ok(if existing.is_some() { Upsert::Updated } else { Upsert::Inserted })
 }
 
 pub fn for_customer(conn: &Connection, customer_id: i64) -> Result<Vec<Order>> {

@@ -51,6 +51,8 @@ fn replicas(dir: &Path, roles: [Role; 3]) -> Vec<Store> {
                     )
                     .unwrap();
             }
+            // Triage reads the customer: it must be as every later retriage would leave it.
+            s.write(|tx| crate::triage::retriage_all(tx, TriageSettings::load(tx)?)).unwrap();
             s
         })
         .collect()
@@ -86,6 +88,14 @@ enum Action {
     /// Merge case a into case b, or (None) split it out.
     Merge(usize, Option<usize>),
     Shipped(&'static str, bool),
+    /// Import order n (of two) as bought by the cases' customer (or a newcomer), maybe refunded.
+    ImportOrder {
+        n: usize,
+        newcomer: bool,
+        product: &'static str,
+        amount: i64,
+        refunded: Option<i64>,
+    },
 }
 
 fn lane() -> impl Strategy<Value = Lane> {
@@ -125,6 +135,20 @@ fn action() -> impl Strategy<Value = Action> {
             .prop_map(|(c, t)| Action::Suggestion(c, t)),
         (prop_oneof![Just("dark mode"), Just("PDF export")], any::<bool>()).prop_map(|(t, on)| Action::Shipped(t, on)),
         (0..6usize, proptest::option::of(0..6usize)).prop_map(|(a, b)| Action::Merge(a, b)),
+        (
+            0..2usize,
+            any::<bool>(),
+            prop_oneof![Just("Focus Journal"), Just("Habit Course")],
+            1i64..50_000,
+            proptest::option::of(0i64..10)
+        )
+            .prop_map(|(n, newcomer, product, amount, refunded)| Action::ImportOrder {
+                n,
+                newcomer,
+                product,
+                amount,
+                refunded
+            }),
     ]
 }
 
@@ -224,6 +248,24 @@ fn act(store: &mut Store, ids: &[String], skew_min: i64, action: &Action) {
         Action::Shipped(topic, on) => {
             let key = crate::care::feedback::key(crate::care::feedback::FeedbackKind::Suggestion, "", topic);
             edit::feedback_done(tx, now, &key, *on)
+        }
+        Action::ImportOrder { n, newcomer, product, amount, refunded } => {
+            let email = match newcomer {
+                true => "newcomer@example.com".to_string(),
+                false => crate::store::cases::customer_email(tx, &ids[0])?.unwrap_or_default(),
+            };
+            let order = crate::store::orders::Order {
+                source: "test".into(),
+                order_id: format!("t-{n}"),
+                product: product.to_string(),
+                amount_minor: *amount,
+                currency: "USD".into(),
+                purchased_ms: 1_790_000_000_000 + *amount,
+                refunded_ms: refunded.map(|d| 1_790_100_000_000 + d),
+            };
+            let incoming = crate::commerce::ingest::Incoming { email, name: String::new(), order };
+            let mut summary = crate::commerce::ingest::ImportSummary::default();
+            crate::commerce::ingest::apply(tx, "test", &[incoming], &[], now, &mut summary)
         }
         Action::CareHours(h) => {
             let care = crate::care::CareSettings { status_update_hours: *h, ..Default::default() };

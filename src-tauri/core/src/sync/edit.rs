@@ -108,6 +108,68 @@ pub fn set_ack_settings(conn: &Connection, now_ms: i64, ack: &crate::mail::ack::
     ops::record(conn, now_ms, fields::SETTINGS, AckSettings::KEY, "value", value, false).map(drop)
 }
 
+/// An order imported here (from a CSV or a payment provider), shared with the other replicas so
+/// whoever replies sees the same purchase history and the same lanes. An order already held as it
+/// is makes no op. The re-triage it causes is left in `fx`.
+pub fn record_order(
+    conn: &Connection,
+    now_ms: i64,
+    record: &fields::OrderRecord,
+    fx: &mut ops::Effects,
+) -> Result<crate::store::orders::Upsert> {
+    use crate::store::orders::{self, Upsert};
+    let o = &record.order;
+    let held = orders::get(conn, &o.source, &o.order_id)?;
+    let buyer = crate::store::customers::find(conn, &record.email)?;
+    let outcome = match &held {
+        None => Upsert::Inserted,
+        Some((customer, order, clock)) => {
+            let merged = orders::Order { refunded_ms: orders::earliest(order.refunded_ms, o.refunded_ms), ..o.clone() };
+            if clock.is_some() && order == &merged && buyer == Some(*customer) {
+                return Ok(Upsert::Unchanged);
+            }
+            Upsert::Updated
+        }
+    };
+    let value = serde_json::to_value(record).map_err(|e| Error::Invalid(e.to_string()))?;
+    let id = format!("{}:{}", o.source, o.order_id);
+    ops::record_deferred(conn, now_ms, (fields::ORDER, &id, fields::ORDER_RECORD), value, false, fx)?;
+    Ok(outcome)
+}
+
+/// Shares, once, the orders imported before orders replicated (they have no record clock yet), so
+/// an upgraded owner's history reaches the assistant at the next sync. Returns how many.
+pub fn share_unshared_orders(conn: &Connection, now_ms: i64) -> Result<usize> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.email, c.name, o.source, o.order_id, o.product, o.amount_minor, o.currency, o.purchased_ms,
+                o.refunded_ms
+         FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.record_hlc IS NULL",
+    )?;
+    let records = stmt
+        .query_map([], |r| {
+            Ok(fields::OrderRecord {
+                email: r.get(0)?,
+                name: r.get(1)?,
+                order: crate::store::orders::Order {
+                    source: r.get(2)?,
+                    order_id: r.get(3)?,
+                    product: r.get(4)?,
+                    amount_minor: r.get(5)?,
+                    currency: r.get(6)?,
+                    purchased_ms: r.get(7)?,
+                    refunded_ms: r.get(8)?,
+                },
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut fx = ops::Effects::default();
+    for record in &records {
+        record_order(conn, now_ms, record, &mut fx)?;
+    }
+    fx.finish(conn)?;
+    Ok(records.len())
+}
+
 /// Decides to refund an order in full; the refund clock starts now.
 pub fn refund(conn: &Connection, now_ms: i64, source: &str, order_id: &str, case_id: Option<&str>) -> Result<()> {
     let value =

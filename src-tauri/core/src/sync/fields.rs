@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::ops::{Effects, Op};
 use super::replica;
 use crate::error::Result;
+use crate::store::orders::Upsert;
 use crate::store::{cases, settings};
 use crate::triage::{Lane, TriageSettings};
 
@@ -15,8 +16,20 @@ pub const CASE: &str = "case";
 pub const NOTE: &str = "note";
 pub const SETTINGS: &str = "settings";
 pub const REPLICA: &str = "replica";
-/// An order (entity id `source:order_id`); fields `refund` and `refund_done`.
+/// An order (entity id `source:order_id`); fields `record` (the order itself, as imported),
+/// `refund` and `refund_done`.
 pub const ORDER: &str = "order";
+pub const ORDER_RECORD: &str = "record";
+
+/// An order as one replica imported it, with who bought it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderRecord {
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(flatten)]
+    pub order: crate::store::orders::Order,
+}
 
 /// A follow-up or callback (entity id: its uid); fields `add` (the task) and `done` (ms or null).
 pub const TASK: &str = "task";
@@ -125,6 +138,18 @@ pub fn apply(conn: &Connection, op: &Op, at_ms: i64, fx: &mut Effects) -> Result
         SETTINGS if SHARED_SETTINGS.contains(&op.entity_id.as_str()) && wins(conn, op)? => {
             settings::set(conn, &op.entity_id, &op.value.to_string())?;
             fx.retriage_all |= op.entity_id == TriageSettings::KEY;
+        }
+        ORDER if op.field == ORDER_RECORD => {
+            let Ok(record) = serde_json::from_value::<OrderRecord>(op.value.clone()) else { return Ok(true) };
+            use crate::store::orders;
+            let (o, buyer) =
+                (&record.order, crate::store::customers::ensure(conn, &record.email, &record.name, at_ms)?);
+            let before = orders::get(conn, &o.source, &o.order_id)?.map(|(customer, ..)| customer);
+            if !matches!(orders::merge(conn, buyer, o, &op.hlc)?, Upsert::Unchanged) {
+                // The order's buyer now, and the one it had before a newer record named another.
+                let after = orders::get(conn, &o.source, &o.order_id)?.map(|(customer, ..)| customer);
+                fx.orders_changed.extend(before.into_iter().chain(after));
+            }
         }
         ORDER => {
             use crate::commerce::refunds;

@@ -32,7 +32,11 @@ pub fn state(conn: &Connection) -> Result<String> {
             2,
         ),
         ("SELECT source, order_id, amount_minor, decided_ms, done_ms FROM refunds ORDER BY 1, 2", 5),
-        ("SELECT source, order_id, refunded_ms FROM orders ORDER BY 1, 2", 3),
+        (
+            "SELECT o.source, o.order_id, c.email, o.product, o.amount_minor, o.currency, o.purchased_ms, o.refunded_ms
+             FROM orders o JOIN customers c ON c.id = o.customer_id ORDER BY 1, 2",
+            8,
+        ),
     ] {
         let mut stmt = conn.prepare(sql)?;
         let mut rows = stmt.query([])?;

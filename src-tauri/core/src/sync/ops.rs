@@ -37,11 +37,20 @@ impl Op {
 pub struct Effects {
     pub retriage: BTreeSet<String>,
     pub retriage_all: bool,
+    /// Customers whose orders changed: their value, and which of their mails are one purchase
+    /// session.
+    pub orders_changed: BTreeSet<i64>,
 }
 
 impl Effects {
-    pub fn finish(self, conn: &Connection) -> Result<()> {
+    pub fn finish(mut self, conn: &Connection) -> Result<()> {
         let settings = TriageSettings::load(conn)?;
+        if !self.orders_changed.is_empty() {
+            self.retriage.extend(crate::cases::merge::after_change(conn, self.orders_changed.iter().copied())?);
+            for customer in &self.orders_changed {
+                self.retriage.extend(crate::store::cases::ids_for_customer(conn, *customer)?);
+            }
+        }
         if self.retriage_all {
             return triage::retriage_all(conn, settings);
         }
@@ -62,6 +71,22 @@ pub fn record(
     value: serde_json::Value,
     private: bool,
 ) -> Result<Op> {
+    let mut fx = Effects::default();
+    let op = record_deferred(conn, now_ms, (entity, entity_id, field), value, private, &mut fx)?;
+    fx.finish(conn)?;
+    Ok(op)
+}
+
+/// `record`, leaving the re-triage it causes in `fx` for the caller to finish once: a bulk change
+/// (an orders import) re-triages each customer once, not once per op.
+pub fn record_deferred(
+    conn: &Connection,
+    now_ms: i64,
+    (entity, entity_id, field): (&str, &str, &str),
+    value: serde_json::Value,
+    private: bool,
+    fx: &mut Effects,
+) -> Result<Op> {
     let me = replica::local(conn)?;
     let op = Op {
         op_id: replica::random_hex(16)?,
@@ -73,14 +98,12 @@ pub fn record(
         value,
         private,
     };
-    let mut fx = Effects::default();
-    if !apply(conn, &op, Origin::Local, &mut fx)? {
+    if !apply(conn, &op, Origin::Local, fx)? {
         return Err(match entity {
             fields::CASE => Error::CaseNotFound(entity_id.into()),
             _ => Error::Invalid(format!("nothing to change: {entity} {entity_id}")),
         });
     }
-    fx.finish(conn)?;
     Ok(op)
 }
 
