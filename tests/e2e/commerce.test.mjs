@@ -324,6 +324,17 @@ describe('where you sell: Stripe', () => {
     assert.equal(posts().length, 0, 'importing refunds nothing');
   });
 
+  it('disconnects after asking once; the orders stay', async () => {
+    await row().locator('[data-testid=commerce-disconnect]').click();
+    const confirm = row().locator('[data-testid=commerce-disconnect-confirm]');
+    assert.match(await confirm.innerText(), /Forget the key on this machine\? Orders stay\./);
+    await row().locator('[data-testid=commerce-disconnect-yes]').click();
+    await row().locator('[data-testid=commerce-status]').filter({ hasText: /^Disconnected/ }).waitFor();
+    assert.equal((await row().locator('[data-testid=commerce-state]').innerText()).trim(), 'Not connected');
+    assert.equal((await ctx.server.json(['case', caseId])).customer.orders.some((o) => o.order_id === CHARGE), true);
+    assert.equal(await row().locator('[data-testid=commerce-import]').count(), 0, 'nothing to import from');
+  });
+
   it('raised no page errors', () => {
     assert.deepEqual(ctx.app.pageErrors, []);
   });

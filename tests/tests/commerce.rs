@@ -513,6 +513,26 @@ fn a_stripe_key_in_a_real_keychain_serves_later_imports_and_never_reaches_the_st
             assert!(!bytes.windows(STRIPE_KEY.len()).any(|w| w == STRIPE_KEY.as_bytes()), "{name} holds the key");
         }
     }
+    // Disconnecting forgets the key (the keychain entry goes too); the orders stay.
+    let stdout = ok(&run(&db, &env, &["import-orders", "--stripe", "--disconnect"], None));
+    assert!(stdout.contains("Stripe is disconnected on this machine"), "{stdout}");
+    let out = run(&db, &env, &["import-orders", "--stripe"], None);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not connected"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(order(&db, "stripe", "ch_1").is_some(), "imported orders stay");
+    // Pointed at the old entry again by hand, the store finds no key there.
+    let store = kindly_core::Store::open(&db).unwrap();
+    store
+        .conn()
+        .execute(
+            "INSERT INTO settings (key, value) VALUES ('commerce.stripe.key', '{\"keychain_entry\":\"stripe:account\"}')",
+            [],
+        )
+        .unwrap();
+    drop(store);
+    let out = run(&db, &env, &["import-orders", "--stripe"], None);
+    assert!(!out.status.success(), "the key is gone from the keychain: {}", String::from_utf8_lossy(&out.stdout));
+
     // And without a keychain, the error says what to do.
     let out = run(
         &dir.path().join("other.db"),

@@ -521,6 +521,11 @@ export type ConnectCommerceArgs = { provider: string,
  * The secret key (Stripe) or access token (Gumroad): kept in the OS keychain, never in the store.
  */
 key: string, };
+export type CommerceProviderArgs = { 
+/**
+ * `stripe` or `gumroad`.
+ */
+provider: string, };
 export type CommerceStatus = { stripe: boolean, gumroad: boolean, };
 export type ImportProviderArgs = { provider: string, 
 /**
@@ -580,6 +585,7 @@ export type Commands = {
   thank_feedback: { args: ThankFeedbackArgs; result: ThankFeedbackResult };
   commerce_status: { args: Empty; result: CommerceStatus };
   connect_commerce: { args: ConnectCommerceArgs; result: CommerceStatus };
+  disconnect_commerce: { args: CommerceProviderArgs; result: CommerceStatus };
   import_orders_provider: { args: ImportProviderArgs; result: ProviderImportResult };
   refund_at_provider: { args: RefundArgs; result: CaseDetail };
 };

@@ -84,6 +84,7 @@ pub fn typescript() -> String {
         ThankFeedbackResult::decl(),
         ConnectOAuthArgs::decl(),
         ConnectCommerceArgs::decl(),
+        CommerceProviderArgs::decl(),
         CommerceStatus::decl(),
         ImportProviderArgs::decl(),
         ProviderImportResult::decl(),

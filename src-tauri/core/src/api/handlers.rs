@@ -598,6 +598,13 @@ pub fn connect_commerce(store: &mut Store, args: ConnectCommerceArgs) -> Result<
     commerce_status(store, Empty {})
 }
 
+/// Forgets the provider's key on this machine; its orders stay.
+pub fn disconnect_commerce(store: &mut Store, args: CommerceProviderArgs) -> Result<CommerceStatus> {
+    let provider = commerce_provider(&args.provider)?;
+    store.write(|tx| crate::commerce::ingest::disconnect(tx, provider))?;
+    commerce_status(store, Empty {})
+}
+
 /// Imports what is new at the provider (blocks while it reads; retries are bounded).
 pub fn import_orders_provider(store: &mut Store, args: ImportProviderArgs) -> Result<ProviderImportResult> {
     use crate::commerce::{Provider, gumroad::Gumroad, stripe::Stripe};

@@ -92,6 +92,7 @@ commands! {
     thank_feedback(ThankFeedbackArgs) -> ThankFeedbackResult;
     commerce_status(Empty) -> CommerceStatus;
     connect_commerce(ConnectCommerceArgs) -> CommerceStatus;
+    disconnect_commerce(CommerceProviderArgs) -> CommerceStatus;
     import_orders_provider(ImportProviderArgs) -> ProviderImportResult;
     refund_at_provider(RefundArgs) -> CaseDetail;
 }

@@ -568,6 +568,12 @@ pub struct ConnectCommerceArgs {
     pub key: String,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CommerceProviderArgs {
+    /// `stripe` or `gumroad`.
+    pub provider: String,
+}
+
 /// Which payment providers are connected on this machine.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct CommerceStatus {

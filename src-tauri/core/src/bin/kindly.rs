@@ -55,6 +55,9 @@ enum Command {
         /// Fetch everything again, not only what is new since the last import.
         #[arg(long)]
         full: bool,
+        /// Forget the provider on this machine (its key leaves the keychain); imported orders stay.
+        #[arg(long, conflicts_with_all = ["key_env", "key_stdin", "full"])]
+        disconnect: bool,
     },
     /// Show a queue as triaged now, most urgent first.
     Queue {
@@ -377,22 +380,28 @@ fn run(cli: Cli) -> Result<()> {
             };
             report_import(&summary);
         }
-        Command::ImportOrders { csv, format, stripe, gumroad, key_env, key_stdin, full } => {
+        Command::ImportOrders { csv, format, stripe, gumroad, key_env, key_stdin, full, disconnect } => {
             let provider = match (stripe, gumroad) {
                 (true, _) => Some(commerce::Provider::Stripe),
                 (_, true) => Some(commerce::Provider::Gumroad),
                 _ => None,
             };
             let Some(provider) = provider else {
-                if key_env.is_some() || key_stdin || full {
+                if key_env.is_some() || key_stdin || full || disconnect {
                     return Err(Error::BadArgs(
-                        "--key-env, --key-stdin and --full go with --stripe or --gumroad".into(),
+                        "--key-env, --key-stdin, --full and --disconnect go with --stripe or --gumroad".into(),
                     ));
                 }
                 let csv = csv.ok_or_else(|| Error::BadArgs("give --csv FILE, --stripe or --gumroad".into()))?;
                 return import_orders_csv(db, &csv, format);
             };
             let mut store = open_store(db)?;
+            if disconnect {
+                let args = serde_json::json!({ "provider": provider.source() });
+                call::<api::CommerceStatus>(&mut store, "disconnect_commerce", args)?;
+                println!("{} is disconnected on this machine; its orders stay.", provider.display());
+                return Ok(());
+            }
             connect_provider(&mut store, provider, key_env.as_deref(), key_stdin)?;
             let runtime = tokio::runtime::Runtime::new().map_err(|e| Error::Invalid(e.to_string()))?;
             let bar = spinner("");

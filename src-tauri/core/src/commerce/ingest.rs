@@ -60,6 +60,10 @@ impl Provider {
         format!("commerce.{}.key", self.source())
     }
 
+    fn cursor_setting(self) -> String {
+        format!("commerce.{}.cursor", self.source())
+    }
+
     fn key_help(self) -> &'static str {
         match self {
             Provider::Stripe => {
@@ -89,6 +93,18 @@ pub fn connect_keychain(conn: &Connection, provider: Provider, key: &str) -> Res
     let entry = provider.keychain_entry();
     crate::secrets::store(&entry, key).map_err(|e| keychain_advice(e, provider))?;
     save_source(conn, provider, &KeySource { keychain_entry: Some(entry), key_env: None })
+}
+
+/// Forgets the provider on this machine: its key leaves the keychain, and its cursor goes, so a
+/// later connection (perhaps another account) reads everything again. Imported orders stay: they
+/// are the customers' history.
+pub fn disconnect(conn: &Connection, provider: Provider) -> Result<()> {
+    if let Some(entry) = key_source(conn, provider)?.and_then(|s| s.keychain_entry) {
+        crate::secrets::delete(&entry).map_err(|e| keychain_advice(e, provider))?;
+    }
+    conn.prepare_cached("DELETE FROM settings WHERE key IN (?1, ?2)")?
+        .execute([provider.key_setting(), provider.cursor_setting()])?;
+    Ok(())
 }
 
 /// Remembers that the key is in the environment variable `var` (for CI and scripts).
@@ -277,14 +293,12 @@ pub fn apply(
 
 /// A provider's incremental cursor, kept in settings (this replica's own).
 pub fn cursor<T: serde::de::DeserializeOwned + Default>(conn: &Connection, provider: Provider) -> Result<T> {
-    Ok(settings::get(conn, &format!("commerce.{}.cursor", provider.source()))?
-        .and_then(|v| serde_json::from_str(&v).ok())
-        .unwrap_or_default())
+    Ok(settings::get(conn, &provider.cursor_setting())?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
 }
 
 pub fn set_cursor<T: Serialize>(conn: &Connection, provider: Provider, value: &T) -> Result<()> {
     let text = serde_json::to_string(value).map_err(|e| Error::Invalid(e.to_string()))?;
-    settings::set(conn, &format!("commerce.{}.cursor", provider.source()), &text)
+    settings::set(conn, &provider.cursor_setting(), &text)
 }
 
 /// An email address as the providers give it, checked like the CSV import checks it.
