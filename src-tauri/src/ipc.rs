@@ -13,10 +13,7 @@ pub struct AppState(pub Arc<Mutex<Store>>);
 #[tauri::command]
 pub async fn api(state: tauri::State<'_, AppState>, name: String, args: Value) -> Result<Value, ApiError> {
     let store = Arc::clone(&state.0);
-    tauri::async_runtime::spawn_blocking(move || {
-        let mut store = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        api::dispatch(&mut store, &name, args)
-    })
-    .await
-    .map_err(|e| ApiError { code: "internal".into(), message: format!("the command stopped unexpectedly: {e}") })?
+    tauri::async_runtime::spawn_blocking(move || api::dispatch_shared(&store, &name, args))
+        .await
+        .map_err(|e| ApiError { code: "internal".into(), message: format!("the command stopped unexpectedly: {e}") })?
 }

@@ -445,9 +445,18 @@ fn the_window_signs_in_with_microsoft_and_the_background_sync_uses_the_token() {
     for m in synth::messages(3, 5) {
         s.dovecot.client().append("INBOX", &m.bytes);
     }
-    // The "system browser" follows the address and the redirect, as a person's browser would.
+    // The "system browser" follows the address and the redirect, as a person's browser would,
+    // once the person has finished reading (the file `go` appears).
     let browser = s.dir.path().join("browser.sh");
-    std::fs::write(&browser, "#!/bin/sh\nexec curl --noproxy '*' -sfL -o /dev/null \"$1\"\n").unwrap();
+    let go = s.dir.path().join("go");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nwhile [ ! -e '{}' ]; do sleep 0.1; done\nexec curl --noproxy '*' -sfL -o /dev/null \"$1\"\n",
+            go.display()
+        ),
+    )
+    .unwrap();
     std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let ui = s.dir.path().join("ui");
     std::fs::create_dir_all(&ui).unwrap();
@@ -460,7 +469,21 @@ fn the_window_signs_in_with_microsoft_and_the_background_sync_uses_the_token() {
         "email": USER, "provider": "microsoft", "imap_host": "127.0.0.1", "imap_port": s.dovecot.port,
         "smtp_host": "127.0.0.1", "smtp_port": 2525, "username": USER, "security": "none",
     });
-    let (status, state) = server.api("connect_oauth", &args);
+    let (status, state) = std::thread::scope(|scope| {
+        let signing_in = scope.spawn(|| server.api("connect_oauth", &args));
+        // While the person signs in, the window's other calls are answered: the store is not held.
+        let (answered, answer) = std::sync::mpsc::channel();
+        let server = &server;
+        scope.spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            let _ = answered.send(server.api("queue_counts", &serde_json::json!({})));
+        });
+        let during = answer.recv_timeout(std::time::Duration::from_secs(10));
+        std::fs::write(&go, "").unwrap();
+        assert_eq!(during.expect("queue_counts waited for the sign-in").0, 200);
+        assert!(!signing_in.is_finished(), "the sign-in was still waiting for the browser");
+        signing_in.join().unwrap()
+    });
     assert_eq!(status, 200, "{state}");
     assert_eq!(state["mailbox"], USER);
     let scope = s.provider.set(|i| i.scope.clone());

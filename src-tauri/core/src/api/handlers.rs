@@ -429,7 +429,13 @@ pub fn connect_mailbox(store: &mut Store, args: ConnectArgs) -> Result<SyncState
 /// Connects the support mailbox by signing in with Google or Microsoft in the system browser.
 /// Blocks until the browser comes back (at most five minutes).
 pub fn connect_oauth(store: &mut Store, args: ConnectOAuthArgs) -> Result<SyncState> {
-    crate::mail::connect::connect_oauth(store, &args)?;
+    let account = crate::mail::connect::sign_in_oauth(&args)?;
+    finish_oauth(store, &account)
+}
+
+/// Saves the mailbox a browser sign-in connected (`api::dispatch_shared` signs in unlocked).
+pub fn finish_oauth(store: &mut Store, account: &crate::store::accounts::Account) -> Result<SyncState> {
+    crate::mail::connect::save(store, account)?;
     crate::sync::state::load(store.conn())
 }
 

@@ -74,9 +74,9 @@ pub struct ConnectOAuthArgs {
 }
 
 /// Signs in with the provider in the system browser (blocking until the browser comes back or
-/// the sign-in times out), checks the IMAP login with the token, keeps the tokens in the
-/// keychain and saves the account.
-pub fn connect_oauth(store: &mut Store, args: &ConnectOAuthArgs) -> Result<Account> {
+/// the sign-in times out), checks the IMAP login with the token and keeps the tokens in the
+/// keychain. Needs no store: the caller saves the account it returns (`save`).
+pub fn sign_in_oauth(args: &ConnectOAuthArgs) -> Result<Account> {
     let provider = super::oauth::Provider::parse(&args.provider)?;
     let mut account = args.servers.account()?;
     block_on(sign_in(&mut account, provider, &mut |url| {
@@ -84,7 +84,7 @@ pub fn connect_oauth(store: &mut Store, args: &ConnectOAuthArgs) -> Result<Accou
             tracing::warn!("could not open the browser for the sign-in");
         }
     }))??;
-    save(store, &account)
+    Ok(account)
 }
 
 /// The OAuth2 sign-in for `account` (CLI and window alike): the browser flow, then the IMAP login
@@ -141,7 +141,8 @@ impl MailServers {
 }
 
 /// Saves the checked account; connecting from the demo inbox clears the demo first.
-fn save(store: &mut Store, account: &Account) -> Result<Account> {
+/// Saves a connected mailbox (clearing the demo inbox first, if that is what the store holds).
+pub fn save(store: &mut Store, account: &Account) -> Result<Account> {
     if crate::demo::is_loaded(store)? && accounts::first(store.conn())?.is_none() {
         crate::demo::clear(store)?;
     }

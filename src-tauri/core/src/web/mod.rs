@@ -150,11 +150,7 @@ async fn api_call(
             }
         }
     };
-    let result = tokio::task::spawn_blocking(move || {
-        let mut store = app.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        api::dispatch(&mut store, &command, args)
-    })
-    .await;
+    let result = tokio::task::spawn_blocking(move || api::dispatch_shared(&app.store, &command, args)).await;
     match result {
         Ok(Ok(value)) => Json(value).into_response(),
         Ok(Err(e)) => (status_for(&e.code), Json(e)).into_response(),
