@@ -102,10 +102,17 @@ impl Dovecot {
     /// an `oauth2` passdb that POSTs each token to `introspection_url` (RFC 7662 style: the answer
     /// must say `"active": true` and name the user in `email`). Passwords keep working.
     pub fn start_oauth2(introspection_url: &str) -> Dovecot {
-        Self::start_with(Some(introspection_url))
+        Self::start_with(Some((introspection_url, "xoauth2 oauthbearer")))
     }
 
-    fn start_with(introspection_url: Option<&str>) -> Dovecot {
+    /// A server that speaks only the standard OAUTHBEARER (RFC 7628), not Google's XOAUTH2.
+    pub fn start_oauthbearer_only(introspection_url: &str) -> Dovecot {
+        Self::start_with(Some((introspection_url, "oauthbearer")))
+    }
+
+    /// `oauth`: the token introspection address and the OAuth2 mechanisms offered.
+    fn start_with(oauth: Option<(&str, &str)>) -> Dovecot {
+        let introspection_url = oauth.map(|(url, _)| url);
         let dir = tempfile::tempdir().expect("temp dir");
         let (port, tls_port) = (free_port(), free_port());
         let root = dir.path();
@@ -162,10 +169,13 @@ protocol imap {{
             // ask the oauth2 passdb too, which has no token to check.
             password_mechanisms = if introspection_url.is_some() { "\n  mechanisms = plain login" } else { "" },
             all_users = if introspection_url.is_some() { " allow_all_users=yes" } else { "" },
-            mechanisms = if introspection_url.is_some() { "plain login xoauth2 oauthbearer" } else { "plain login" },
-            oauth2_passdb = match introspection_url {
-                Some(_) => format!(
-                    "passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {}/oauth2.conf.ext\n}}",
+            mechanisms = match oauth {
+                Some((_, oauth_mechanisms)) => format!("plain login {oauth_mechanisms}"),
+                None => "plain login".into(),
+            },
+            oauth2_passdb = match oauth {
+                Some((_, oauth_mechanisms)) => format!(
+                    "passdb {{\n  driver = oauth2\n  mechanisms = {oauth_mechanisms}\n  args = {}/oauth2.conf.ext\n}}",
                     root.display()
                 ),
                 None => String::new(),

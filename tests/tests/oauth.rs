@@ -209,8 +209,12 @@ struct Setup {
 
 impl Setup {
     fn start() -> Setup {
+        Self::start_with(Dovecot::start_oauth2)
+    }
+
+    fn start_with(dovecot: fn(&str) -> Dovecot) -> Setup {
         let provider = Provider::start();
-        let dovecot = Dovecot::start_oauth2(&provider.url("/introspect"));
+        let dovecot = dovecot(&provider.url("/introspect"));
         let dir = tempfile::tempdir().unwrap();
         let keychain = Keychain::start(&dir.path().join("home"));
         Setup { provider, dovecot, keychain, dir }
@@ -502,4 +506,18 @@ fn the_window_signs_in_with_microsoft_and_the_background_sync_uses_the_token() {
     let (_, counts) = server.api("queue_counts", &serde_json::json!({}));
     assert!(counts["all"].as_u64().is_some_and(|n| n >= 1), "the mail was fetched: {counts}");
     assert!(s.provider.set(|i| i.introspected.len()) >= 2, "sign-in check and sync both used the token");
+}
+
+#[test]
+fn a_server_offering_only_oauthbearer_gets_it_after_xoauth2_is_refused() {
+    let s = Setup::start_with(Dovecot::start_oauthbearer_only);
+    for m in synth::messages(2, 8) {
+        s.dovecot.client().append("INBOX", &m.bytes);
+    }
+    s.sign_in(2525);
+    let out = s.run(&["sync", "--once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Read 2 messages: 2 imported"), "{}", stdout(&out));
+    let log = std::fs::read_to_string(s.dovecot.root().join("dovecot.log")).unwrap_or_default();
+    assert!(log.contains("method=OAUTHBEARER") && !log.contains("method=XOAUTH2"), "{log}");
 }
