@@ -41,7 +41,8 @@ function charge(id, { amount = 4900, email = CUSTOMER, created = NOW_S - 86_400 
  */
 async function startStripe() {
   // `refusals`: refunds to refuse before the next one goes through (as Stripe does when the balance is short).
-  const shop = { charges: [charge(CHARGE)], refunds: [], seen: [], replies: new Map(), refusals: 0 };
+  // `chargesDelayMs`: the next charges page answers this much later (a slow account, once).
+  const shop = { charges: [charge(CHARGE)], refunds: [], seen: [], replies: new Map(), refusals: 0, chargesDelayMs: 0 };
   const send = (res, status, body) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -69,7 +70,11 @@ async function startStripe() {
         return error(res, 401, '', 'Invalid API Key provided: sk_test_****');
       }
       const route = `${req.method} ${url.pathname}`;
-      if (route === 'GET /v1/charges') return send(res, 200, list(shop.charges, url.searchParams, '/v1/charges'));
+      if (route === 'GET /v1/charges') {
+        const delay = shop.chargesDelayMs;
+        shop.chargesDelayMs = 0;
+        return setTimeout(() => send(res, 200, list(shop.charges, url.searchParams, '/v1/charges')), delay);
+      }
       if (route === 'GET /v1/refunds') return send(res, 200, list(shop.refunds, url.searchParams, '/v1/refunds'));
       if (route === 'POST /v1/refunds') {
         if (idempotencyKey && shop.replies.has(idempotencyKey)) return send(res, 200, shop.replies.get(idempotencyKey));
@@ -305,6 +310,18 @@ describe('where you sell: Stripe', () => {
     const keys = posts().map((r) => r.idempotencyKey);
     assert.deepEqual(keys, [`kindly-refund-stripe-${second}`, `kindly-refund-stripe-${second}`], 'the same key both times');
     assert.equal(stripe.shop.refunds.filter((r) => r.charge === second).length, 1, 'refunded once');
+  });
+
+  it('shows how far an import has read while the provider is slow', async () => {
+    const { page } = ctx.app;
+    stripe.shop.chargesDelayMs = 2500;
+    await page.click('[data-testid=open-settings]');
+    await row().locator('[data-testid=commerce-import]').click();
+    const progress = row().locator('[data-testid=commerce-progress]');
+    await progress.waitFor({ timeout: 2000 });
+    assert.match(await progress.innerText(), /^Reading Stripe: [\d,]+ records?…$/);
+    await row().locator('[data-testid=commerce-result]').waitFor();
+    assert.equal(await progress.count(), 0, 'the progress line goes once the import is done');
   });
 
   it('imports everything again, listing what it skipped', async () => {

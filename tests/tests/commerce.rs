@@ -685,7 +685,7 @@ fn the_window_imports_and_refunds_through_the_same_contract() {
     let web = kindly_tests::web::Server::start(command);
 
     let (status, body) = web.api("commerce_status", &json!({}));
-    assert_eq!((status, body), (200, json!({ "stripe": false, "gumroad": false })));
+    assert_eq!((status, body), (200, json!({ "stripe": false, "gumroad": false, "importing": null })));
     let (status, body) = web.api("import_orders_provider", &json!({ "provider": "stripe" }));
     assert_eq!(status, 400, "{body}");
     assert!(body["message"].as_str().unwrap().contains("not connected"), "{body}");
@@ -695,8 +695,34 @@ fn the_window_imports_and_refunds_through_the_same_contract() {
     // Connected by the CLI (--key-env): the window imports and refunds with it.
     ok(&run(&db, &env, &["import-orders", "--stripe", "--key-env", "TEST_STRIPE_KEY"], None));
     server.shop().charges.push(charge("ch_8", 40, "gus@example.com", 1500));
-    let (status, body) = web.api("import_orders_provider", &json!({ "provider": "stripe" }));
+    // Stripe asks us to slow down once: while the import waits, the window sees how far it has
+    // read, and its other calls are answered.
+    server.shop().faults.push_back(Fault {
+        path: "/v1/charges",
+        query_contains: "",
+        status: 429,
+        retry_after: Some("2"),
+    });
+    let (status, body) = std::thread::scope(|scope| {
+        let importing = scope.spawn(|| web.api("import_orders_provider", &json!({ "provider": "stripe" })));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let (status, body) = web.api("commerce_status", &json!({}));
+            assert_eq!(status, 200);
+            if body["importing"]["provider"] == "stripe" {
+                assert!(body["importing"]["records"].as_u64().is_some(), "{body}");
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline && !importing.is_finished(), "no progress shown: {body}");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let (status, _) = web.api("queue_counts", &json!({}));
+        assert_eq!(status, 200);
+        assert!(!importing.is_finished(), "answered while the import waited on Stripe");
+        importing.join().unwrap()
+    });
     assert_eq!(status, 200, "{body}");
+    assert_eq!(web.api("commerce_status", &json!({})).1["importing"], Value::Null, "done: no progress shown");
     assert_eq!((body["added"].as_u64(), body["unchanged"].as_u64()), (Some(1), Some(1)), "{body}");
 
     let args = json!({ "case_id": case_id, "source": "stripe", "order_id": "ch_8" });

@@ -526,7 +526,20 @@ export type CommerceProviderArgs = {
  * `stripe` or `gumroad`.
  */
 provider: string, };
-export type CommerceStatus = { stripe: boolean, gumroad: boolean, };
+export type CommerceStatus = { stripe: boolean, gumroad: boolean, 
+/**
+ * A provider import running now, and how far it has read.
+ */
+importing: ImportProgress | null, };
+export type ImportProgress = { 
+/**
+ * `stripe` or `gumroad`.
+ */
+provider: string, 
+/**
+ * Records read so far.
+ */
+records: number, };
 export type ImportProviderArgs = { provider: string, 
 /**
  * Everything again, not only what is new since the last import.

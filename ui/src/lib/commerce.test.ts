@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderView } from '../bindings';
 import {
+  importProgress,
   importSummary,
   notConnectedText,
   providerOf,
@@ -80,5 +81,18 @@ describe('which refund an order gets', () => {
   it('gives no hint while the status is unknown', () => {
     expect(refundAction(order(), null, 'en-US')).toMatchObject({ kind: 'record', notConnected: null });
     expect(refundAction(order(), none, 'en-US')).toMatchObject({ kind: 'record', notConnected: { id: 'stripe' } });
+  });
+});
+
+describe('importProgress', () => {
+  const stripe = PROVIDERS[0];
+  it('says how far the running import has read, with thousands grouped', () => {
+    expect(importProgress({ importing: { provider: 'stripe', records: 1240 } }, stripe)).toBe('Reading Stripe: 1,240 records…');
+    expect(importProgress({ importing: { provider: 'stripe', records: 1 } }, stripe)).toBe('Reading Stripe: 1 record…');
+  });
+  it('is null when nothing, or another provider, is importing', () => {
+    expect(importProgress({ importing: null }, stripe)).toBeNull();
+    expect(importProgress(null, stripe)).toBeNull();
+    expect(importProgress({ importing: { provider: 'gumroad', records: 3 } }, stripe)).toBeNull();
   });
 });

@@ -6,7 +6,7 @@ import type { CommerceStatus, OrderView, ProviderImportResult } from '../binding
 import { refundAmount, refundConfirmText, refundLabel } from './refunds';
 
 /** The providers the core refunds through: also the `source` of their orders. */
-export type ProviderId = keyof CommerceStatus;
+export type ProviderId = Exclude<keyof CommerceStatus, 'importing'>;
 
 export type ProviderInfo = {
   id: ProviderId;
@@ -55,6 +55,16 @@ export function importSummary(r: Pick<ProviderImportResult, 'added' | 'updated' 
   return parts.join(', ');
 }
 
+/** "Reading Stripe: 1,240 records…" while the core imports from `provider`; null otherwise. */
+export function importProgress(status: Pick<CommerceStatus, 'importing'> | null, provider: ProviderInfo): string | null {
+  const running = status?.importing;
+  if (!running || running.provider !== provider.id) return null;
+  return `Reading ${provider.name}: ${count(running.records, 'record').replace(/^\d+/, running.records.toLocaleString('en'))}…`;
+}
+
+/** How often the window asks how far an import has read. */
+export const PROGRESS_EVERY_MS = 400;
+
 /** Up to this many skipped records are listed open; more fold behind their count. */
 export const SKIPPED_OPEN = 3;
 
@@ -76,7 +86,7 @@ export type RefundAction =
 /** The refund an order gets: at its provider when that is connected, otherwise the recorded refund. */
 export function refundAction(
   order: Pick<OrderView, 'source' | 'amount_minor' | 'currency'>,
-  status: CommerceStatus | null,
+  status: Pick<CommerceStatus, ProviderId> | null,
   locale?: string,
 ): RefundAction {
   const provider = providerOf(order.source);

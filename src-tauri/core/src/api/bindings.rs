@@ -86,6 +86,7 @@ pub fn typescript() -> String {
         ConnectCommerceArgs::decl(),
         CommerceProviderArgs::decl(),
         CommerceStatus::decl(),
+        crate::commerce::progress::ImportProgress::decl(),
         ImportProviderArgs::decl(),
         ProviderImportResult::decl(),
     ];

@@ -428,14 +428,10 @@ pub fn connect_mailbox(store: &mut Store, args: ConnectArgs) -> Result<SyncState
 
 /// Connects the support mailbox by signing in with Google or Microsoft in the system browser.
 /// Blocks until the browser comes back (at most five minutes).
+/// Waits for the browser sign-in (up to minutes): the window runs it on a connection of its own.
 pub fn connect_oauth(store: &mut Store, args: ConnectOAuthArgs) -> Result<SyncState> {
     let account = crate::mail::connect::sign_in_oauth(&args)?;
-    finish_oauth(store, &account)
-}
-
-/// Saves the mailbox a browser sign-in connected (`api::dispatch_shared` signs in unlocked).
-pub fn finish_oauth(store: &mut Store, account: &crate::store::accounts::Account) -> Result<SyncState> {
-    crate::mail::connect::save(store, account)?;
+    crate::mail::connect::save(store, &account)?;
     crate::sync::state::load(store.conn())
 }
 
@@ -594,7 +590,11 @@ fn commerce_provider(name: &str) -> Result<crate::commerce::Provider> {
 
 pub fn commerce_status(store: &mut Store, _: Empty) -> Result<CommerceStatus> {
     use crate::commerce::{Provider, connected};
-    Ok(CommerceStatus { stripe: connected(store, Provider::Stripe)?, gumroad: connected(store, Provider::Gumroad)? })
+    Ok(CommerceStatus {
+        stripe: connected(store, Provider::Stripe)?,
+        gumroad: connected(store, Provider::Gumroad)?,
+        importing: crate::commerce::progress::importing(),
+    })
 }
 
 /// Keeps the key in the OS keychain (the store keeps only the entry's name).
@@ -617,15 +617,16 @@ pub fn import_orders_provider(store: &mut Store, args: ImportProviderArgs) -> Re
     let provider = commerce_provider(&args.provider)?;
     let not_connected =
         || Error::BadArgs(format!("{} is not connected: connect it with its key first", provider.display()));
+    let tracking = crate::commerce::progress::track(provider);
     let summary = crate::mail::connect::block_on(async {
         match provider {
             Provider::Stripe => {
                 let api = Stripe::connected(store)?.ok_or_else(not_connected)?;
-                api.import(store, args.full, &mut |_| {}).await
+                api.import(store, args.full, &mut |n| tracking.read(n)).await
             }
             Provider::Gumroad => {
                 let api = Gumroad::connected(store)?.ok_or_else(not_connected)?;
-                api.import(store, args.full, &mut |_| {}).await
+                api.import(store, args.full, &mut |n| tracking.read(n)).await
             }
         }
     })??;

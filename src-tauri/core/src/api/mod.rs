@@ -48,19 +48,20 @@ macro_rules! commands {
     };
 }
 
-/// Runs `name` for a window whose store is shared (the desktop app, `kindly serve`): the store is
-/// locked for the command. The one command that waits on the outside world, the browser sign-in
-/// (up to minutes), does that part unlocked, so the window's other calls go on meanwhile.
+/// Commands that wait on the outside world for long (a browser sign-in, a payment provider's
+/// pages): in a window they run on a store connection of their own, so the window's other calls
+/// go on meanwhile (SQLite serializes the writes).
+const LONG_COMMANDS: [&str; 2] = ["connect_oauth", "import_orders_provider"];
+
+/// Runs `name` for a window whose store is shared (the desktop app, `kindly serve`): locked for
+/// the command, except the long ones.
 pub fn dispatch_shared(store: &std::sync::Mutex<Store>, name: &str, args: Value) -> Result<Value, ApiError> {
     let lock = || store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if name != "connect_oauth" {
+    if !LONG_COMMANDS.contains(&name) {
         return dispatch(&mut lock(), name, args);
     }
-    let args: ConnectOAuthArgs =
-        serde_json::from_value(args).map_err(|e| Error::BadArgs(format!("connect_oauth: {e}")))?;
-    let account = crate::mail::connect::sign_in_oauth(&args)?;
-    let state = handlers::finish_oauth(&mut lock(), &account)?;
-    Ok(serde_json::to_value(state).map_err(|e| Error::Invalid(e.to_string()))?)
+    let path = lock().path().to_path_buf();
+    dispatch(&mut Store::open(&path)?, name, args)
 }
 
 commands! {

@@ -579,6 +579,8 @@ pub struct CommerceProviderArgs {
 pub struct CommerceStatus {
     pub stripe: bool,
     pub gumroad: bool,
+    /// A provider import running now, and how far it has read.
+    pub importing: Option<crate::commerce::progress::ImportProgress>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -8,6 +8,7 @@ pub mod http;
 pub mod ingest;
 pub mod money;
 pub mod paypal;
+pub mod progress;
 pub mod refunds;
 pub mod stripe;
 
