@@ -68,6 +68,10 @@ describe('one case per customer problem', () => {
     assert.match(await item.innerText(), /Cannot log in to the course/);
     assert.equal(await item.locator('[data-testid=merged-note]').innerText(), SESSION_NOTE);
     assert.match(await page.innerText('[data-testid=merged-strip]'), /This case includes/i);
+    // The message that came with the merged case says so; the case's own does not.
+    const tags = view.locator('[data-testid=message] [data-testid=message-from-case]');
+    assert.equal(await tags.count(), 1);
+    assert.equal((await tags.innerText()).trim(), 'From “Cannot log in to the course”');
   });
 
   it('Split brings the second case back into the queue and keeps the open case', async () => {

@@ -87,6 +87,22 @@ fn mails_about_one_purchase_session_become_one_case_and_a_split_keeps_them_apart
     assert_eq!(case["answering"]["unanswered"], 2, "both mails wait for one answer");
     let inner = case["merged"][0]["case_id"].as_str().unwrap().to_string();
     assert_eq!(kindly_json(&db, &["case", &inner, "--json"])["shown_in"], main.as_str());
+    // Each message says which case it came from when that is the merged one.
+    let from: Vec<(&str, &serde_json::Value)> = case["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["subject"].as_str().unwrap(), &m["from_case"]))
+        .collect();
+    for (subject, from_case) in &from {
+        match *subject {
+            "Cannot log in to the course" => {
+                assert_eq!(from_case["subject"], "Cannot log in to the course");
+                assert_eq!(from_case["case_id"], inner.as_str());
+            }
+            _ => assert!(from_case.is_null(), "{subject} is the case's own: {from_case}"),
+        }
+    }
 
     // A reply in the merged thread shows in the case it was merged into.
     let mbox = dir.path().join("more.mbox");

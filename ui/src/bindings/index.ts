@@ -85,7 +85,12 @@ html: string | null, remote_content_blocked: boolean, attachments: Array<Attachm
 /**
  * The message source, for messages that could not be read.
  */
-raw_source: string | null, };
+raw_source: string | null, 
+/**
+ * The merged case it came from, when that is not the case shown: "From “Download link”".
+ */
+from_case: FromCase | null, };
+export type FromCase = { case_id: string, subject: string, };
 export type OrderView = { 
 /**
  * `generic`, `stripe`, `gumroad`: with `order_id`, what a refund names.

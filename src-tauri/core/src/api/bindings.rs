@@ -21,6 +21,7 @@ pub fn typescript() -> String {
         CaseArgs::decl(),
         AttachmentView::decl(),
         MessageView::decl(),
+        FromCase::decl(),
         OrderView::decl(),
         CustomerView::decl(),
         NoteView::decl(),

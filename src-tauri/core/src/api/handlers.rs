@@ -138,12 +138,24 @@ pub fn case(store: &mut Store, args: CaseArgs) -> Result<CaseDetail> {
         .find_map(|m| care::feedback::suggestion_hint(&m.body_text));
     let suggestion = care::feedback::suggestion_of(conn, &row.id)?;
     let complaint_topic = care::feedback::topic_of(conn, &row)?.map(|(topic, _)| topic);
-    let messages = stored.into_iter().map(|m| message_view(conn, m)).collect::<Result<_>>()?;
-    // Cases shown inside this one bring their notes and tasks along.
+    // Cases shown inside this one bring their messages, notes and tasks along.
     let merged: Vec<MergedCase> = crate::cases::merge::merged_into(conn, &row.id)?
         .into_iter()
         .map(|m| MergedCase { case_id: m.case_id, subject: m.subject, note: m.note, manual: m.manual })
         .collect();
+    let from_case = |home: &str| {
+        merged
+            .iter()
+            .find(|m| m.case_id == home)
+            .map(|m| FromCase { case_id: m.case_id.clone(), subject: m.subject.clone() })
+    };
+    let messages = stored
+        .into_iter()
+        .map(|m| {
+            let from = from_case(&m.home_case);
+            message_view(conn, m).map(|view| MessageView { from_case: from, ..view })
+        })
+        .collect::<Result<_>>()?;
     let family: Vec<String> = std::iter::once(row.id.clone()).chain(merged.iter().map(|m| m.case_id.clone())).collect();
     let mut notes = Vec::new();
     for id in &family {
@@ -292,6 +304,7 @@ fn message_view(conn: &rusqlite::Connection, m: messages::StoredMessage) -> Resu
             .collect(),
         unreadable: m.unreadable,
         raw_source,
+        from_case: None,
     })
 }
 

@@ -215,6 +215,14 @@ pub struct MessageView {
     pub unreadable: bool,
     /// The message source, for messages that could not be read.
     pub raw_source: Option<String>,
+    /// The merged case it came from, when that is not the case shown: "From “Download link”".
+    pub from_case: Option<FromCase>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct FromCase {
+    pub case_id: String,
+    pub subject: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

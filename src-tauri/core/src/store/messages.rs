@@ -150,12 +150,14 @@ pub struct StoredMessage {
     pub attachments: Vec<Attachment>,
     pub automated: bool,
     pub unreadable: bool,
+    /// Its thread's own case (another one when that case was merged into the one it shows in).
+    pub home_case: String,
 }
 
 pub fn for_case(conn: &Connection, case_id: &str) -> Result<Vec<StoredMessage>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, message_id, hash, direction, from_email, from_name, to_emails, subject, date_ms, body_text,
-                body_html, attachments, automated, unreadable
+                body_html, attachments, automated, unreadable, coalesce(home_case, case_id)
          FROM messages WHERE case_id = ?1 ORDER BY date_ms, id",
     )?;
     let rows = stmt.query_map([case_id], |r| {
@@ -175,6 +177,7 @@ pub fn for_case(conn: &Connection, case_id: &str) -> Result<Vec<StoredMessage>> 
             attachments: serde_json::from_str(&json(11)?).unwrap_or_default(),
             automated: r.get(12)?,
             unreadable: r.get(13)?,
+            home_case: r.get(14)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
