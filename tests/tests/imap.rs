@@ -207,11 +207,15 @@ fn a_running_sync_wakes_on_new_mail_through_idle() {
     println!("IDLE wake-up to stored message: {} ms", latency.as_millis());
 }
 
+/// Larger than what the pipeline holds in flight (FETCH batches queued, one import batch being
+/// read, one ready, one being written: about 2,000 messages), so the restart lands mid-FETCH.
+const MID_FETCH_MAILBOX: usize = 6_000;
+
 #[test]
 fn dovecot_restarted_mid_fetch_loses_and_doubles_nothing() {
     let mut dovecot = Dovecot::start();
     let mut imap = dovecot.client();
-    for m in &synth::messages(3_000, 11) {
+    for m in &synth::messages(MID_FETCH_MAILBOX, 11) {
         imap.append("INBOX", &m.bytes);
     }
     drop(imap);
@@ -234,15 +238,15 @@ fn dovecot_restarted_mid_fetch_loses_and_doubles_nothing() {
     let interrupted = child.wait_with_output().unwrap();
     let partial = message_count(&db);
     assert!(
-        !interrupted.status.success() && partial < 3_000,
+        !interrupted.status.success() && partial < MID_FETCH_MAILBOX as i64,
         "the first pass finished before the restart ({partial} messages); make the mailbox larger"
     );
     assert!(String::from_utf8_lossy(&interrupted.stderr).contains("error"), "the break is reported");
     let out = sync(&db);
-    assert_eq!(message_count(&db), 3_000, "{out}");
+    assert_eq!(message_count(&db), MID_FETCH_MAILBOX as i64, "{out}");
     let store = kindly_core::Store::open(&db).unwrap();
     let distinct: i64 = store.conn().query_row("SELECT count(DISTINCT hash) FROM messages", [], |r| r.get(0)).unwrap();
-    assert_eq!(distinct, 3_000);
+    assert_eq!(distinct, MID_FETCH_MAILBOX as i64);
 }
 
 #[test]
