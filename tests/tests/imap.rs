@@ -314,3 +314,92 @@ fn the_cursor_moves_past_expunged_uids_at_the_end_of_the_folder() {
     assert!(second.contains("Read 1 messages: 1 imported"), "{second}");
     assert_eq!(message_count(&db), 5);
 }
+
+/// A loopback TCP proxy to `upstream` that, while `cut_after` is non-zero, drops a connection once
+/// that many bytes have come back from the server, right after a complete response line (as when
+/// a server is killed between two messages of a FETCH): the stream just ends, with no error.
+struct CuttingProxy {
+    port: u16,
+    cut_after: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl CuttingProxy {
+    fn start(upstream: u16, cut_after: u64) -> CuttingProxy {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let cut = std::sync::Arc::new(AtomicU64::new(cut_after));
+        let limit = cut.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(server) = std::net::TcpStream::connect(("127.0.0.1", upstream)) else { continue };
+                let limit = limit.load(Ordering::SeqCst);
+                let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                std::thread::spawn(move || std::io::copy(&mut c_read, &mut s_write));
+                std::thread::spawn(move || {
+                    use std::io::{Read, Write};
+                    let (mut from, mut to) = (server, client);
+                    let (mut sent, mut buf) = (0u64, [0u8; 8192]);
+                    while let Ok(n @ 1..) = from.read(&mut buf) {
+                        let chunk = &buf[..n];
+                        // Past the limit, end just before the next untagged response.
+                        let boundary = (limit > 0 && sent + n as u64 >= limit)
+                            .then(|| chunk.windows(4).position(|w| w == b"\r\n* "))
+                            .flatten();
+                        let keep = boundary.map_or(n, |i| i + 2);
+                        if to.write_all(&chunk[..keep]).is_err() || boundary.is_some() {
+                            break;
+                        }
+                        sent += n as u64;
+                    }
+                    let _ = to.shutdown(std::net::Shutdown::Both);
+                    let _ = from.shutdown(std::net::Shutdown::Both);
+                });
+            }
+        });
+        CuttingProxy { port, cut_after: cut }
+    }
+
+    fn stop_cutting(&self) {
+        self.cut_after.store(0, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_connection_cut_mid_fetch_loses_and_doubles_nothing() {
+    // In the third FETCH batch of five (200 messages each), then in the last one, where no later
+    // FETCH would fail to reveal the cut.
+    for batches in [2.5, 4.5] {
+        cut_mid_fetch(batches);
+    }
+}
+
+fn cut_mid_fetch(batches: f64) {
+    let dovecot = Dovecot::start();
+    let mut imap = dovecot.client();
+    let msgs = synth::messages(1_000, 17);
+    for m in &msgs {
+        imap.append("INBOX", &m.bytes);
+    }
+    let batch_bytes: usize = msgs[..200].iter().map(|m| m.bytes.len()).sum();
+    let proxy = CuttingProxy::start(dovecot.port, (batch_bytes as f64 * batches) as u64);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let (imap_addr, smtp_addr) = (format!("127.0.0.1:{}", proxy.port), "127.0.0.1:2525".to_string());
+    let args = ["account", "add", "--email", USER, "--imap", &imap_addr, "--smtp", &smtp_addr, "--user", USER];
+    // The account check logs in through the proxy too: a login is far below the cut.
+    let out = kindly_mail(&db, &[&args[..], &["--security", "none", "--password-env", PW_VAR]].concat(), &[]);
+    assert!(out.status.success(), "account add: {}", String::from_utf8_lossy(&out.stderr));
+
+    let cut = kindly_mail(&db, &["sync", "--once"], &[]);
+    assert!(!cut.status.success(), "cut at {batches} batches is reported: {}", String::from_utf8_lossy(&cut.stdout));
+    let partial = message_count(&db);
+    assert!(partial < 1_000, "{partial} messages after a cut at {batches} batches");
+
+    proxy.stop_cutting();
+    let out = sync(&db);
+    assert_eq!(message_count(&db), 1_000, "cut at {batches} batches: every message arrives, none twice: {out}");
+    let store = kindly_core::Store::open(&db).unwrap();
+    let distinct: i64 = store.conn().query_row("SELECT count(DISTINCT hash) FROM messages", [], |r| r.get(0)).unwrap();
+    assert_eq!(distinct, 1_000);
+}

@@ -206,10 +206,11 @@ async fn fetch_new(
     // For "Fetching 1,240 of 12,000": UIDs may have gaps, so the folder's count bounds the estimate.
     let expected = goal.saturating_sub(cursor.last_uid).min(mailbox.exists);
     // FETCH and import overlap: while batches are parsed, threaded, triaged and committed (on a
-    // connection and threads of their own), the next streams in. Each item is tagged with the UID
-    // the cursor may move to once it is stored (the last of a FETCH batch carries the batch's end,
-    // past any gap), and the cursor moves in the same transaction as the import batch holding it,
-    // so a crash or a dropped connection anywhere repeats at most what was not yet committed.
+    // connection and threads of their own), the next streams in. Each message is tagged with its
+    // UID and the cursor moves to the highest UID of each committed import batch, in the same
+    // transaction, so a crash or a dropped connection anywhere repeats at most what was not yet
+    // committed. (Never to a FETCH's end: a connection cut mid-FETCH can end the stream without an
+    // error, and the UIDs it did not deliver would be skipped for good.)
     let (batches, inbox) = std::sync::mpsc::sync_channel::<Vec<(u32, Vec<u8>)>>(2);
     let importer = {
         let path = store.path().to_path_buf();
@@ -252,9 +253,6 @@ async fn fetch_new(
             drop(fetches);
             // In UID order, so a committed prefix of the stream is every UID up to its last.
             raws.sort_by_key(|(uid, _)| *uid);
-            if let Some(last) = raws.last_mut() {
-                last.0 = to;
-            }
             // Waits while two batches are queued: memory stays bounded however large the folder.
             // A closed channel means the importer stopped on an error, which its join reports.
             if batches.send(raws).is_err() {
@@ -263,6 +261,8 @@ async fn fetch_new(
             progress(to, goal);
             from = to + 1;
         }
+        // The server still answers, so every FETCH got its completion: none was cut short.
+        session.noop().await.map_err(|e| imap_error(&format!("fetching {folder}"), e))?;
         Ok::<_, Error>(())
     };
     let fetched = fetching.await;
@@ -271,8 +271,8 @@ async fn fetch_new(
     // Whatever was committed stays committed; the first error is reported.
     let total = imported?;
     fetched?;
-    // Everything up to the goal is stored now, trailing UIDs with no message included. Also
-    // records a new UIDVALIDITY of a folder that had nothing to fetch.
+    // Every FETCH answered and every message is stored: the cursor moves to the goal, past UIDs
+    // with no message (expunged). Also records a new UIDVALIDITY of a folder with nothing to fetch.
     if mailbox.uid_next.is_some() {
         cursor.last_uid = cursor.last_uid.max(goal);
     }
