@@ -464,3 +464,111 @@ impl RawImap {
         bodies.into_iter().map(|b| String::from_utf8_lossy(&b).into_owned()).collect()
     }
 }
+
+/// A loopback TCP proxy to `upstream` that, while `cut_at` is non-zero, drops a connection just
+/// before the server's `cut_at`-th FETCH response, after a complete one (as when a server is
+/// killed between two messages of a FETCH): the stream just ends, with no error.
+pub struct CuttingProxy {
+    pub port: u16,
+    cut_at: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Stall instead of cutting: hold the client, sending nothing more, until the server goes away.
+    stall: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Set once a connection reached its cut.
+    reached: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl CuttingProxy {
+    pub fn start(upstream: u16, cut_at: u64) -> CuttingProxy {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let cut = std::sync::Arc::new(AtomicU64::new(cut_at));
+        let stall = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reached = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (setting, stalling, reaching) = (cut.clone(), stall.clone(), reached.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else { continue };
+                let cut_at = setting.load(Ordering::SeqCst);
+                let (stall, reached) = (stalling.load(Ordering::SeqCst), reaching.clone());
+                let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                std::thread::spawn(move || std::io::copy(&mut c_read, &mut s_write));
+                std::thread::spawn(move || {
+                    let (mut server, client) = forward_until_cut(server, client, cut_at);
+                    if server.is_some() {
+                        reached.store(true, Ordering::SeqCst);
+                    }
+                    if let (true, Some(server)) = (stall, server.as_mut()) {
+                        let _ = std::io::copy(server, &mut std::io::sink());
+                    }
+                    let _ = client.shutdown(std::net::Shutdown::Both);
+                    if let Some(server) = server {
+                        let _ = server.shutdown(std::net::Shutdown::Both);
+                    }
+                });
+            }
+        });
+        CuttingProxy { port, cut_at: cut, stall, reached }
+    }
+
+    /// At the cut, hold the connection open (sending nothing) until the server goes away.
+    pub fn stall_at(&self, n: u64) {
+        self.stall.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.cut_at(n);
+    }
+
+    /// Whether a connection has reached its cut (or stall).
+    pub fn reached(&self) -> bool {
+        self.reached.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// New connections are cut before their `n`-th FETCH response (0: never).
+    pub fn cut_at(&self, n: u64) {
+        self.cut_at.store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn stop_cutting(&self) {
+        self.stall.store(false, std::sync::atomic::Ordering::SeqCst);
+        self.cut_at(0);
+    }
+}
+
+/// Copies the server's bytes to the client, counting untagged FETCH responses ("\r\n* 12 FETCH");
+/// with `cut_at` > 0, stops right before the `cut_at`-th and returns the server connection (None
+/// when the server or the client went away first).
+fn forward_until_cut(mut from: TcpStream, mut to: TcpStream, cut_at: u64) -> (Option<TcpStream>, TcpStream) {
+    use std::io::{Read, Write};
+    let (mut seen, mut buf, mut tail) = (0u64, [0u8; 8192], Vec::<u8>::new());
+    while let Ok(n @ 1..) = from.read(&mut buf) {
+        // The previous chunk's last bytes, so a response start split across reads still counts.
+        let carried = tail.len();
+        let mut window = std::mem::take(&mut tail);
+        window.extend_from_slice(&buf[..n]);
+        let mut cut = None;
+        let mut i = 0;
+        while let Some(p) = window[i..].windows(4).position(|w| w == b"\r\n* ") {
+            let start = i + p + 4;
+            let digits = window[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+            // Counted once: a response start seen whole in the carried bytes was counted before.
+            let whole = digits > 0 && window[start + digits..].starts_with(b" FETCH");
+            if whole && start + digits + 6 > carried {
+                seen += 1;
+                if cut_at > 0 && seen >= cut_at {
+                    cut = Some(i + p + 2);
+                    break;
+                }
+            }
+            i = start;
+        }
+        let keep = cut.map_or(window.len(), |c| c);
+        if keep > carried && to.write_all(&window[carried..keep]).is_err() {
+            break;
+        }
+        if cut.is_some() {
+            return (Some(from), to);
+        }
+        tail = window[window.len().saturating_sub(24)..].to_vec();
+    }
+    let _ = from.shutdown(std::net::Shutdown::Both);
+    (None, to)
+}

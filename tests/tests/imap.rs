@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use kindly_tests::dovecot::{Dovecot, PASSWORD, PASSWORD_VAR as PW_VAR, USER, kindly_mail};
+use kindly_tests::dovecot::{CuttingProxy, Dovecot, PASSWORD, PASSWORD_VAR as PW_VAR, USER, kindly_mail};
 use kindly_tests::{kindly_bin, kindly_json, synth};
 
 fn sync(db: &Path) -> String {
@@ -207,19 +207,24 @@ fn a_running_sync_wakes_on_new_mail_through_idle() {
     println!("IDLE wake-up to stored message: {} ms", latency.as_millis());
 }
 
-/// Larger than what the pipeline holds in flight (FETCH batches queued, one import batch being
-/// read, one ready, one being written: about 2,000 messages), so the restart lands mid-FETCH.
-const MID_FETCH_MAILBOX: usize = 6_000;
-
 #[test]
 fn dovecot_restarted_mid_fetch_loses_and_doubles_nothing() {
     let mut dovecot = Dovecot::start();
     let mut imap = dovecot.client();
-    for m in &synth::messages(MID_FETCH_MAILBOX, 11) {
+    for m in &synth::messages(3_000, 11) {
         imap.append("INBOX", &m.bytes);
     }
     drop(imap);
-    let (_dir, db) = connect(&dovecot);
+    // Sync reads through a proxy that holds the FETCH halfway (after 1,500 messages), so the
+    // restart lands mid-FETCH however fast the machine is.
+    let proxy = CuttingProxy::start(dovecot.port, 0);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let (imap_addr, smtp_addr) = (format!("127.0.0.1:{}", proxy.port), "127.0.0.1:2525".to_string());
+    let args = ["account", "add", "--email", USER, "--imap", &imap_addr, "--smtp", &smtp_addr, "--user", USER];
+    let out = kindly_mail(&db, &[&args[..], &["--security", "none", "--password-env", PW_VAR]].concat(), &[]);
+    assert!(out.status.success(), "account add: {}", String::from_utf8_lossy(&out.stderr));
+    proxy.stall_at(1_501);
     let child = Command::new(kindly_bin())
         .arg("--db")
         .arg(&db)
@@ -230,23 +235,21 @@ fn dovecot_restarted_mid_fetch_loses_and_doubles_nothing() {
         .spawn()
         .unwrap();
     let start = std::time::Instant::now();
-    while std::panic::catch_unwind(|| message_count(&db)).unwrap_or(0) == 0 {
-        assert!(start.elapsed() < std::time::Duration::from_secs(60), "no batch was committed");
+    while !proxy.reached() || std::panic::catch_unwind(|| message_count(&db)).unwrap_or(0) == 0 {
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "no batch was committed mid-FETCH");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     dovecot.restart(); // the connection drops mid-FETCH
     let interrupted = child.wait_with_output().unwrap();
     let partial = message_count(&db);
-    assert!(
-        !interrupted.status.success() && partial < MID_FETCH_MAILBOX as i64,
-        "the first pass finished before the restart ({partial} messages); make the mailbox larger"
-    );
+    assert!(!interrupted.status.success() && partial < 3_000, "{partial} messages before the restart");
     assert!(String::from_utf8_lossy(&interrupted.stderr).contains("error"), "the break is reported");
+    proxy.stop_cutting();
     let out = sync(&db);
-    assert_eq!(message_count(&db), MID_FETCH_MAILBOX as i64, "{out}");
+    assert_eq!(message_count(&db), 3_000, "{out}");
     let store = kindly_core::Store::open(&db).unwrap();
     let distinct: i64 = store.conn().query_row("SELECT count(DISTINCT hash) FROM messages", [], |r| r.get(0)).unwrap();
-    assert_eq!(distinct, MID_FETCH_MAILBOX as i64);
+    assert_eq!(distinct, 3_000);
 }
 
 #[test]
@@ -315,56 +318,6 @@ fn the_cursor_moves_past_expunged_uids_at_the_end_of_the_folder() {
     assert_eq!(message_count(&db), 5);
 }
 
-/// A loopback TCP proxy to `upstream` that, while `cut_after` is non-zero, drops a connection once
-/// that many bytes have come back from the server, right after a complete response line (as when
-/// a server is killed between two messages of a FETCH): the stream just ends, with no error.
-struct CuttingProxy {
-    port: u16,
-    cut_after: std::sync::Arc<std::sync::atomic::AtomicU64>,
-}
-
-impl CuttingProxy {
-    fn start(upstream: u16, cut_after: u64) -> CuttingProxy {
-        use std::sync::atomic::{AtomicU64, Ordering};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let cut = std::sync::Arc::new(AtomicU64::new(cut_after));
-        let limit = cut.clone();
-        std::thread::spawn(move || {
-            for client in listener.incoming().flatten() {
-                let Ok(server) = std::net::TcpStream::connect(("127.0.0.1", upstream)) else { continue };
-                let limit = limit.load(Ordering::SeqCst);
-                let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-                std::thread::spawn(move || std::io::copy(&mut c_read, &mut s_write));
-                std::thread::spawn(move || {
-                    use std::io::{Read, Write};
-                    let (mut from, mut to) = (server, client);
-                    let (mut sent, mut buf) = (0u64, [0u8; 8192]);
-                    while let Ok(n @ 1..) = from.read(&mut buf) {
-                        let chunk = &buf[..n];
-                        // Past the limit, end just before the next untagged response.
-                        let boundary = (limit > 0 && sent + n as u64 >= limit)
-                            .then(|| chunk.windows(4).position(|w| w == b"\r\n* "))
-                            .flatten();
-                        let keep = boundary.map_or(n, |i| i + 2);
-                        if to.write_all(&chunk[..keep]).is_err() || boundary.is_some() {
-                            break;
-                        }
-                        sent += n as u64;
-                    }
-                    let _ = to.shutdown(std::net::Shutdown::Both);
-                    let _ = from.shutdown(std::net::Shutdown::Both);
-                });
-            }
-        });
-        CuttingProxy { port, cut_after: cut }
-    }
-
-    fn stop_cutting(&self) {
-        self.cut_after.store(0, std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
 #[test]
 fn a_connection_cut_mid_fetch_loses_and_doubles_nothing() {
     // In the third FETCH batch of five (200 messages each), then in the last one, where no later
@@ -381,8 +334,7 @@ fn cut_mid_fetch(batches: f64) {
     for m in &msgs {
         imap.append("INBOX", &m.bytes);
     }
-    let batch_bytes: usize = msgs[..200].iter().map(|m| m.bytes.len()).sum();
-    let proxy = CuttingProxy::start(dovecot.port, (batch_bytes as f64 * batches) as u64);
+    let proxy = CuttingProxy::start(dovecot.port, (200.0 * batches) as u64);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("k.db");
     let (imap_addr, smtp_addr) = (format!("127.0.0.1:{}", proxy.port), "127.0.0.1:2525".to_string());

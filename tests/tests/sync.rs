@@ -25,9 +25,12 @@ struct Replica {
 
 impl Replica {
     fn new(dir: &Path, dovecot: &Dovecot, smtp_port: u16, name: &str, role: Role) -> Replica {
+        Replica::with_account(dir, dovecot.account(smtp_port), name, role)
+    }
+
+    fn with_account(dir: &Path, account: accounts::Account, name: &str, role: Role) -> Replica {
         password_in_env();
         let mut store = Store::open(dir.join(format!("{name}.db"))).unwrap();
-        let account = dovecot.account(smtp_port);
         store
             .write(|tx| {
                 accounts::upsert(tx, &account, 0)?;
@@ -490,4 +493,31 @@ fn orders_imported_by_the_owner_reach_the_assistant_with_the_same_lanes() {
     assert_eq!(dana.count("SELECT count(*) FROM orders WHERE order_id = 'OLD-1' AND product = 'Old Course'"), 1);
     assert_eq!(olivia.count("SELECT count(*) FROM orders WHERE record_hlc IS NULL"), 0, "shared once");
     assert_eq!(olivia.state(), dana.state());
+}
+
+#[test]
+fn a_connection_cut_while_reading_the_sync_folder_loses_no_change() {
+    let dovecot = seeded_dovecot(6);
+    let dir = tempfile::tempdir().unwrap();
+    let mut alice = Replica::new(dir.path(), &dovecot, 2525, "Alice", Role::Owner);
+    let proxy = kindly_tests::dovecot::CuttingProxy::start(dovecot.port, 0);
+    let through_proxy = accounts::Account { imap_port: proxy.port, ..dovecot.account(2525) };
+    let mut bob = Replica::with_account(dir.path(), through_proxy, "Bob", Role::Assistant);
+    alice.sync();
+    bob.sync();
+    // Three batches in the sync folder: a note each, pushed in passes of their own.
+    let id = alice.case_ids()[0].clone();
+    for i in 0..3 {
+        alice.update(serde_json::json!({ "case_id": id, "note": format!("Note {i}") }));
+        alice.sync();
+    }
+
+    // Bob's next pass reads the folder's first batch; the connection drops before the second.
+    proxy.cut_at(2);
+    let cut = bob.runtime.block_on(kindly_core::mail::imap::sync_once(&mut bob.store, &mut |_, _, _| {}));
+    assert!(cut.is_err(), "the cut is reported");
+    proxy.stop_cutting();
+    bob.sync();
+    assert_eq!(bob.count("SELECT count(*) FROM case_notes"), 3, "every note arrives");
+    assert_eq!(alice.state(), bob.state());
 }

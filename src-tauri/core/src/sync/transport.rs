@@ -126,6 +126,9 @@ async fn pull(
                 }
             }
         }
+        // A connection cut between two messages ends the FETCH with no error: the server still
+        // answering proves it completed, before the cursor moves past its whole range.
+        session.noop().await.map_err(|e| imap_error(&format!("reading {FOLDER}"), e))?;
         let batches: Vec<Batch> = raws
             .iter()
             .filter_map(|raw| match decode(raw) {
