@@ -108,7 +108,9 @@ fn prepare(raws: Vec<Vec<u8>>, ours: &[String]) -> Result<Vec<Prepared>> {
                             .map(|raw| {
                                 let msg = parse(raw);
                                 let zstd = compressor.compress(&msg.normalized)?;
-                                if msg.unreadable.is_none() && !msg.automated && !ours.contains(&msg.from_email) {
+                                // What triage will read: a customer's own, readable mail.
+                                let customers = direction_of(&msg, ours) == Direction::Inbound;
+                                if msg.unreadable.is_none() && !msg.automated && customers {
                                     triage::lanes::read_message(&msg.subject, &msg.body_text);
                                 }
                                 Ok(Prepared { msg, zstd })
@@ -197,10 +199,7 @@ fn import_with<T: Send>(
                 summary.seen += seen;
                 summary.errors.extend(errors);
                 store.write(|tx| {
-                    let (imported, unreadable, duplicates) = write_batch(tx, &prepared, ours, thresholds)?;
-                    summary.imported += imported;
-                    summary.unreadable += unreadable;
-                    summary.duplicates += duplicates;
+                    summary.absorb(write_batch(tx, &prepared, ours, thresholds)?);
                     committed(tx, &tags)
                 })?;
                 progress(&summary);
@@ -214,27 +213,27 @@ fn import_with<T: Send>(
     Ok(summary)
 }
 
-/// Places a prepared batch in its cases and re-triages what it touched: (imported, unreadable,
-/// duplicates).
+/// Places a prepared batch in its cases and re-triages what it touched; counts what it stored
+/// (`seen` and `errors` are the reader's).
 fn write_batch(
     tx: &Transaction<'_>,
     batch: &[Prepared],
     ours: &[String],
     thresholds: Thresholds,
-) -> Result<(u64, u64, u64)> {
+) -> Result<ImportSummary> {
     let now = now_ms();
-    let (mut imported, mut unreadable, mut duplicates) = (0, 0, 0);
+    let mut counts = ImportSummary::default();
     let mut touched = BTreeSet::new();
     for Prepared { msg, zstd } in batch {
         match place(tx, msg, zstd, ours, now)? {
             Some(case_id) => {
                 match msg.unreadable {
-                    Some(_) => unreadable += 1,
-                    None => imported += 1,
+                    Some(_) => counts.unreadable += 1,
+                    None => counts.imported += 1,
                 }
                 touched.insert(case_id);
             }
-            None => duplicates += 1,
+            None => counts.duplicates += 1,
         }
     }
     // Mails about orders bought in one session become one case.
@@ -244,7 +243,12 @@ fn write_batch(
     for case_id in &touched {
         triage::retriage(tx, case_id, thresholds)?;
     }
-    Ok((imported, unreadable, duplicates))
+    Ok(counts)
+}
+
+/// Ours when it is from one of our support addresses: the one place that says which way mail went.
+fn direction_of(msg: &ParsedMessage, ours: &[String]) -> Direction {
+    if ours.contains(&msg.from_email) { Direction::Outbound } else { Direction::Inbound }
 }
 
 /// Stores one parsed message in its case. `None` when the same message is already stored.
@@ -253,7 +257,7 @@ fn place(tx: &Transaction<'_>, msg: &ParsedMessage, zstd: &[u8], ours: &[String]
         return Ok(None);
     }
     let date_ms = msg.date_ms.unwrap_or(now);
-    let direction = if ours.contains(&msg.from_email) { Direction::Outbound } else { Direction::Inbound };
+    let direction = direction_of(msg, ours);
     let customer_email = match direction {
         Direction::Inbound => msg.from_email.clone(),
         Direction::Outbound => msg.to.iter().find(|a| !ours.contains(a)).cloned().unwrap_or_default(),
