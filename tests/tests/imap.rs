@@ -218,12 +218,7 @@ fn dovecot_restarted_mid_fetch_loses_and_doubles_nothing() {
     // Sync reads through a proxy that holds the FETCH halfway (after 1,500 messages), so the
     // restart lands mid-FETCH however fast the machine is.
     let proxy = CuttingProxy::start(dovecot.port, 0);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("k.db");
-    let (imap_addr, smtp_addr) = (format!("127.0.0.1:{}", proxy.port), "127.0.0.1:2525".to_string());
-    let args = ["account", "add", "--email", USER, "--imap", &imap_addr, "--smtp", &smtp_addr, "--user", USER];
-    let out = kindly_mail(&db, &[&args[..], &["--security", "none", "--password-env", PW_VAR]].concat(), &[]);
-    assert!(out.status.success(), "account add: {}", String::from_utf8_lossy(&out.stderr));
+    let (_dir, db) = connect_with(proxy.port, "none");
     proxy.stall_at(1_501);
     let child = Command::new(kindly_bin())
         .arg("--db")
@@ -335,13 +330,8 @@ fn cut_mid_fetch(batches: f64) {
         imap.append("INBOX", &m.bytes);
     }
     let proxy = CuttingProxy::start(dovecot.port, (200.0 * batches) as u64);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("k.db");
-    let (imap_addr, smtp_addr) = (format!("127.0.0.1:{}", proxy.port), "127.0.0.1:2525".to_string());
-    let args = ["account", "add", "--email", USER, "--imap", &imap_addr, "--smtp", &smtp_addr, "--user", USER];
-    // The account check logs in through the proxy too: a login is far below the cut.
-    let out = kindly_mail(&db, &[&args[..], &["--security", "none", "--password-env", PW_VAR]].concat(), &[]);
-    assert!(out.status.success(), "account add: {}", String::from_utf8_lossy(&out.stderr));
+    // The account check logs in through the proxy too: no FETCH, so far below the cut.
+    let (_dir, db) = connect_with(proxy.port, "none");
 
     let cut = kindly_mail(&db, &["sync", "--once"], &[]);
     assert!(!cut.status.success(), "cut at {batches} batches is reported: {}", String::from_utf8_lossy(&cut.stdout));
