@@ -81,6 +81,20 @@ impl Replica {
     }
 }
 
+/// An owner and an assistant on one mailbox (SMTP on `smtp_port`), each synced once.
+fn owner_and_assistant(
+    dir: &Path,
+    dovecot: &Dovecot,
+    smtp_port: u16,
+    [owner, assistant]: [&str; 2],
+) -> (Replica, Replica) {
+    let mut o = Replica::new(dir, dovecot, smtp_port, owner, Role::Owner);
+    let mut a = Replica::new(dir, dovecot, smtp_port, assistant, Role::Assistant);
+    o.sync();
+    a.sync();
+    (o, a)
+}
+
 fn seeded_dovecot(messages: usize) -> Dovecot {
     let dovecot = Dovecot::start();
     let mut imap = dovecot.client();
@@ -94,10 +108,7 @@ fn seeded_dovecot(messages: usize) -> Dovecot {
 fn an_edit_on_one_replica_reaches_the_other_and_the_later_edit_wins() {
     let dovecot = seeded_dovecot(20);
     let dir = tempfile::tempdir().unwrap();
-    let mut alice = Replica::new(dir.path(), &dovecot, 2525, "Alice", Role::Owner);
-    let mut bob = Replica::new(dir.path(), &dovecot, 2525, "Bob", Role::Assistant);
-    alice.sync();
-    bob.sync();
+    let (mut alice, mut bob) = owner_and_assistant(dir.path(), &dovecot, 2525, ["Alice", "Bob"]);
     let ids = alice.case_ids();
     assert_eq!(ids, bob.case_ids(), "both replicas derive the same case ids from the same mail");
     let (one, two) = (&ids[0], &ids[1]);
@@ -132,10 +143,7 @@ fn an_edit_on_one_replica_reaches_the_other_and_the_later_edit_wins() {
 fn private_notes_never_reach_the_assistant_or_the_mailbox() {
     let dovecot = seeded_dovecot(6);
     let dir = tempfile::tempdir().unwrap();
-    let mut owner = Replica::new(dir.path(), &dovecot, 2525, "Olivia", Role::Owner);
-    let mut assistant = Replica::new(dir.path(), &dovecot, 2525, "Dana", Role::Assistant);
-    owner.sync();
-    assistant.sync();
+    let (mut owner, mut assistant) = owner_and_assistant(dir.path(), &dovecot, 2525, ["Olivia", "Dana"]);
     let id = owner.case_ids()[0].clone();
     owner.update(serde_json::json!({ "case_id": id, "note": "Serial refunder, decline kindly", "private_note": true }));
     owner.update(serde_json::json!({ "case_id": id, "note": "Shared note" }));
@@ -214,10 +222,7 @@ fn a_week_offline_with_skewed_clocks_merges_on_three_replicas() {
 fn a_deleted_sync_folder_is_rebuilt_and_a_new_replica_catches_up_after_compaction() {
     let dovecot = seeded_dovecot(12);
     let dir = tempfile::tempdir().unwrap();
-    let mut alice = Replica::new(dir.path(), &dovecot, 2525, "Alice", Role::Owner);
-    let mut bob = Replica::new(dir.path(), &dovecot, 2525, "Bob", Role::Assistant);
-    alice.sync();
-    bob.sync();
+    let (mut alice, mut bob) = owner_and_assistant(dir.path(), &dovecot, 2525, ["Alice", "Bob"]);
     let ids = alice.case_ids();
     alice.update(serde_json::json!({ "case_id": ids[0], "status": "closed", "note": "before the folder went" }));
     bob.update(serde_json::json!({ "case_id": ids[1], "assign": "owner", "note": "bob before" }));
@@ -302,10 +307,7 @@ fn an_offline_reply_on_a_case_answered_or_closed_meanwhile_is_parked_and_both_re
     let dovecot = seeded_dovecot(10);
     let smtp = SmtpSink::start(&dovecot, "INBOX");
     let dir = tempfile::tempdir().unwrap();
-    let mut alice = Replica::new(dir.path(), &dovecot, smtp.port, "Alice", Role::Owner);
-    let mut bob = Replica::new(dir.path(), &dovecot, smtp.port, "Bob", Role::Assistant);
-    alice.sync();
-    bob.sync();
+    let (mut alice, mut bob) = owner_and_assistant(dir.path(), &dovecot, smtp.port, ["Alice", "Bob"]);
     let ids = alice.case_ids();
     let (answered, closed) = (&ids[0], &ids[1]);
     // Alice, offline, writes replies on two cases.
@@ -393,10 +395,7 @@ fn two_running_syncs_converge_without_a_manual_pass() {
 fn follow_ups_gifts_and_the_owners_calls_reach_the_assistant_and_a_ticked_task_comes_back() {
     let dovecot = seeded_dovecot(6);
     let dir = tempfile::tempdir().unwrap();
-    let mut olivia = Replica::new(dir.path(), &dovecot, 2525, "Olivia", Role::Owner);
-    let mut dana = Replica::new(dir.path(), &dovecot, 2525, "Dana", Role::Assistant);
-    olivia.sync();
-    dana.sync();
+    let (mut olivia, mut dana) = owner_and_assistant(dir.path(), &dovecot, 2525, ["Olivia", "Dana"]);
     let id = olivia.case_ids()[0].clone();
     let due_ms = kindly_core::time::now_ms() - 60_000;
     let case: CaseDetail = olivia.call(
@@ -437,10 +436,7 @@ fn follow_ups_gifts_and_the_owners_calls_reach_the_assistant_and_a_ticked_task_c
 fn orders_imported_by_the_owner_reach_the_assistant_with_the_same_lanes() {
     let dovecot = seeded_dovecot(6);
     let dir = tempfile::tempdir().unwrap();
-    let mut olivia = Replica::new(dir.path(), &dovecot, 2525, "Olivia", Role::Owner);
-    let mut dana = Replica::new(dir.path(), &dovecot, 2525, "Dana", Role::Assistant);
-    olivia.sync();
-    dana.sync();
+    let (mut olivia, mut dana) = owner_and_assistant(dir.path(), &dovecot, 2525, ["Olivia", "Dana"]);
     let id = olivia.case_ids()[0].clone();
     let email = olivia.case(&id).customer.unwrap().email;
     assert_eq!(dana.case(&id).customer.unwrap().order_count, 0);
