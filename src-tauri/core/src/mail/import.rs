@@ -89,6 +89,8 @@ pub fn maildir_len(dir: &Path) -> Result<usize> {
 struct Prepared {
     msg: ParsedMessage,
     zstd: Vec<u8>,
+    /// Addresses a customer's message names in their own words (see `link_mentioned_address`).
+    mentioned: Vec<String>,
 }
 
 /// Parses, compresses and reads (for triage) a batch on every core; the store's single writer then
@@ -113,7 +115,12 @@ fn prepare(raws: Vec<Vec<u8>>, ours: &[String]) -> Result<Vec<Prepared>> {
                                 if msg.unreadable.is_none() && !msg.automated && customers {
                                     triage::lanes::read_message(&msg.subject, &msg.body_text);
                                 }
-                                Ok(Prepared { msg, zstd })
+                                let mentioned = if customers && !msg.from_name.trim().is_empty() {
+                                    mentioned_addresses(&signals::own_words(&msg.body_text))
+                                } else {
+                                    Vec::new()
+                                };
+                                Ok(Prepared { msg, zstd, mentioned })
                             })
                             .collect()
                     },
@@ -224,8 +231,9 @@ fn write_batch(
     let now = now_ms();
     let mut counts = ImportSummary::default();
     let mut touched = BTreeSet::new();
-    for Prepared { msg, zstd } in batch {
-        match place(tx, msg, zstd, ours, now)? {
+    for prepared in batch {
+        let msg = &prepared.msg;
+        match place(tx, prepared, ours, now)? {
             Some(case_id) => {
                 match msg.unreadable {
                     Some(_) => counts.unreadable += 1,
@@ -252,7 +260,8 @@ fn direction_of(msg: &ParsedMessage, ours: &[String]) -> Direction {
 }
 
 /// Stores one parsed message in its case. `None` when the same message is already stored.
-fn place(tx: &Transaction<'_>, msg: &ParsedMessage, zstd: &[u8], ours: &[String], now: i64) -> Result<Option<String>> {
+fn place(tx: &Transaction<'_>, prepared: &Prepared, ours: &[String], now: i64) -> Result<Option<String>> {
+    let Prepared { msg, zstd, mentioned } = prepared;
     if messages::hash_exists(tx, &msg.hash)? {
         return Ok(None);
     }
@@ -265,21 +274,37 @@ fn place(tx: &Transaction<'_>, msg: &ParsedMessage, zstd: &[u8], ours: &[String]
     let customer_name = if direction == Direction::Inbound { msg.from_name.as_str() } else { "" };
     let normalized_subject = thread::normalize_subject(&msg.subject);
 
-    if direction == Direction::Inbound {
-        link_mentioned_address(tx, msg)?;
-    }
     // Known or new, the customer exists from their first message on; a name fills in when known.
     let customer_id = match customer_email.as_str() {
         "" => None,
-        email => Some(customers::ensure(tx, email, customer_name, now)?),
+        email => Some(match customers::find_named(tx, email)? {
+            Some(known) => customers::fill_name(tx, known, customer_name)?,
+            None => match link_mentioned_address(tx, msg, mentioned)? {
+                Some(id) => id,
+                None => customers::create(tx, email, customer_name, now)?,
+            },
+        }),
     };
     let case_id = if msg.unreadable.is_some() {
         None
     } else {
         find_case(tx, msg, &normalized_subject, &customer_email, date_ms)?
     };
-    let case_id = match case_id {
-        Some(id) => id,
+    // Our automatic acknowledgement is not an answer: the case stays as it was.
+    let counts = !(direction == Direction::Outbound && msg.automated);
+    let (case_id, shown) = match case_id {
+        Some(id) => {
+            // A thread whose case was merged into another shows there.
+            let shown = cases::shown_in(tx, &id)?;
+            if counts {
+                cases::record_message(tx, &shown, direction, date_ms)?;
+                if shown != id {
+                    // The thread's own case keeps its times too, for the day it is split out again.
+                    cases::record_message(tx, &id, direction, date_ms)?;
+                }
+            }
+            (id, shown)
+        }
         None => {
             let root = thread_root(msg);
             let id = new_case_id(tx, root, &msg.hash)?;
@@ -299,13 +324,13 @@ fn place(tx: &Transaction<'_>, msg: &ParsedMessage, zstd: &[u8], ours: &[String]
                     customer_name,
                     unreadable: msg.unreadable.is_some(),
                     created_ms: date_ms,
+                    first: counts.then_some(direction),
                 },
             )?;
-            id
+            // A new case shows as itself.
+            (id.clone(), id)
         }
     };
-    // A thread whose case was merged into another shows there.
-    let shown = cases::shown_in(tx, &case_id)?;
     messages::insert(
         tx,
         msg,
@@ -319,14 +344,6 @@ fn place(tx: &Transaction<'_>, msg: &ParsedMessage, zstd: &[u8], ours: &[String]
             imported_ms: now,
         },
     )?;
-    // Our automatic acknowledgement is not an answer: the case stays as it was.
-    if !(direction == Direction::Outbound && msg.automated) {
-        cases::record_message(tx, &shown, direction, date_ms)?;
-        if shown != case_id {
-            // The thread's own case keeps its times too, for the day it is split out again.
-            cases::record_message(tx, &case_id, direction, date_ms)?;
-        }
-    }
     Ok(Some(shown))
 }
 
@@ -354,23 +371,19 @@ fn find_case(
 
 /// A customer writing from a new address often names the one they bought with ("my orders are
 /// under ann@home.example"). When that address belongs to a customer with the sender's own name,
-/// the new address becomes their alias, so their history is in front of whoever replies.
-fn link_mentioned_address(tx: &Transaction<'_>, msg: &ParsedMessage) -> Result<()> {
+/// the new address becomes their alias, so their history is in front of whoever replies. Returns
+/// that customer. `mentioned` is what the reader found in the sender's own words.
+fn link_mentioned_address(tx: &Transaction<'_>, msg: &ParsedMessage, mentioned: &[String]) -> Result<Option<i64>> {
     let name = msg.from_name.trim();
-    if name.is_empty() || msg.from_email.is_empty() || customers::find(tx, &msg.from_email)?.is_some() {
-        return Ok(());
-    }
-    for mentioned in mentioned_addresses(&signals::own_words(&msg.body_text)) {
-        if mentioned == msg.from_email {
-            continue;
-        }
-        if let Some(id) = customers::find(tx, &mentioned)?
+    for address in mentioned.iter().filter(|a| **a != msg.from_email) {
+        if let Some(id) = customers::find(tx, address)?
             && customers::name(tx, id)?.is_some_and(|known| known.trim().eq_ignore_ascii_case(name))
         {
-            return customers::link_alias(tx, &msg.from_email, id);
+            customers::link_alias(tx, &msg.from_email, id)?;
+            return Ok(Some(id));
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Email addresses written in a text, lower-cased.

@@ -45,6 +45,9 @@ pub struct NewCase<'a> {
     pub customer_name: &'a str,
     pub unreadable: bool,
     pub created_ms: i64,
+    /// Which way its first message went, when that message counts (see `record_message`): the
+    /// case starts with that message recorded, in the same statement.
+    pub first: Option<Direction>,
 }
 
 pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
@@ -70,8 +73,9 @@ pub fn customer_email(conn: &Connection, id: &str) -> Result<Option<String>> {
 pub fn create(conn: &Connection, c: &NewCase<'_>) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO cases (id, root_message_id, subject, customer_id, customer_email, customer_name, unreadable,
-                            created_ms, last_message_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                            created_ms, last_message_ms, status, mail_status, last_inbound_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, coalesce(?9, 'open'), coalesce(?9, 'open'),
+                 CASE WHEN ?10 THEN ?8 END)",
     )?
     .execute(params![
         c.id,
@@ -81,18 +85,25 @@ pub fn create(conn: &Connection, c: &NewCase<'_>) -> Result<()> {
         c.customer_email,
         c.customer_name,
         c.unreadable,
-        c.created_ms
+        c.created_ms,
+        c.first.map(status_after),
+        c.first == Some(Direction::Inbound),
     ])?;
     Ok(())
 }
 
-/// Records that a message joined the case. The newest message decides the status: a customer's
-/// message reopens the case, our reply leaves it waiting on the customer.
-pub fn record_message(conn: &Connection, id: &str, direction: Direction, date_ms: i64) -> Result<()> {
-    let status = match direction {
+/// The newest message decides the status: a customer's message reopens the case, our reply leaves
+/// it waiting on the customer.
+fn status_after(direction: Direction) -> &'static str {
+    match direction {
         Direction::Inbound => "open",
         Direction::Outbound => "waiting",
-    };
+    }
+}
+
+/// Records that a message joined the case (see `status_after`).
+pub fn record_message(conn: &Connection, id: &str, direction: Direction, date_ms: i64) -> Result<()> {
+    let status = status_after(direction);
     // SQLite evaluates every SET expression against the old row, hence the repeated conditions.
     conn.prepare_cached(
         "UPDATE cases SET
