@@ -197,10 +197,18 @@ fn ordinal(n: usize) -> String {
 
 /// What the engine reads in a customer's message: the subject when it is their own (not "Re: …"
 /// of an earlier one), then their own words without quotes and sign-off.
+/// Remembered by the message itself, so re-triage finds a reading without picking the words out
+/// again.
 pub fn read_message(subject: &str, body_text: &str) -> std::sync::Arc<signals::TextSignals> {
-    let own = signals::own_words(body_text);
-    let is_reply = crate::mail::thread::normalize_subject(subject) != subject.trim().to_lowercase();
-    signals::reading(&if is_reply || subject.is_empty() { own } else { format!("{subject}\n\n{own}") })
+    static MESSAGES: std::sync::LazyLock<std::sync::Mutex<signals::Readings>> =
+        std::sync::LazyLock::new(Default::default);
+    // The subject's length first: no other subject and body give the same key.
+    let key = format!("{}:{subject}{body_text}", subject.len());
+    signals::remembered(&MESSAGES, &key, || {
+        let own = signals::own_words(body_text);
+        let is_reply = crate::mail::thread::normalize_subject(subject) != subject.trim().to_lowercase();
+        signals::reading(&if is_reply || subject.is_empty() { own } else { format!("{subject}\n\n{own}") })
+    })
 }
 
 /// Reasons in order of importance. One quoted sentence backs one reason only.

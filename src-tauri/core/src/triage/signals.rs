@@ -529,7 +529,7 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
 const READINGS_KEPT: usize = 4_096;
 
 #[derive(Default)]
-struct Readings {
+pub(crate) struct Readings {
     new: HashMap<String, Arc<TextSignals>>,
     old: HashMap<String, Arc<TextSignals>>,
 }
@@ -557,13 +557,22 @@ impl Readings {
 /// so the single writer only looks the readings up.
 pub fn reading(text: &str) -> Arc<TextSignals> {
     static READINGS: LazyLock<Mutex<Readings>> = LazyLock::new(Default::default);
-    let readings = || READINGS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(known) = readings().get(text) {
+    remembered(&READINGS, text, || Arc::new(analyze(text)))
+}
+
+/// What `read` gives, remembered in `cache` under `key`.
+pub(crate) fn remembered(
+    cache: &Mutex<Readings>,
+    key: &str,
+    read: impl FnOnce() -> Arc<TextSignals>,
+) -> Arc<TextSignals> {
+    let readings = || cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(known) = readings().get(key) {
         return known;
     }
     // Read outside the lock: parser threads read side by side.
-    let fresh = Arc::new(analyze(text));
-    readings().put(text, fresh.clone());
+    let fresh = read();
+    readings().put(key, fresh.clone());
     fresh
 }
 
