@@ -30,32 +30,55 @@ fn bucket(h: u32) -> u32 {
 pub fn features(text: &str, out: &mut Vec<u32>) {
     out.clear();
     let lower = text.to_lowercase();
-    let words: Vec<&str> =
-        lower.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')).filter(|w| !w.is_empty()).collect();
+    let words = words(&lower);
+    out.extend(words.iter().map(|w| unigram(w)));
+    bigrams(&words, out);
+    let mut scratch = Scratch::default();
     for w in &words {
-        out.push(bucket(fnv1a(1, &[w.as_bytes()])));
+        char_grams(w, &mut scratch, out);
     }
+    shape(text, out);
+}
+
+fn words(lower: &str) -> Vec<&str> {
+    lower.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')).filter(|w| !w.is_empty()).collect()
+}
+
+fn unigram(word: &str) -> u32 {
+    bucket(fnv1a(1, &[word.as_bytes()]))
+}
+
+fn bigrams(words: &[&str], out: &mut Vec<u32>) {
     for pair in words.windows(2) {
         out.push(bucket(fnv1a(2, &[pair[0].as_bytes(), pair[1].as_bytes()])));
     }
-    // Character 3- to 5-grams of each word with boundary marks (as fastText): they carry
-    // misspellings, inflections and other languages' word forms.
-    let mut padded = String::new();
-    let mut bounds: Vec<usize> = Vec::new();
-    for w in &words {
-        padded.clear();
-        padded.push('<');
-        padded.push_str(w);
-        padded.push('>');
-        bounds.clear();
-        bounds.extend(padded.char_indices().map(|(i, _)| i).chain([padded.len()]));
-        for n in 3..=5 {
-            for start in 0..bounds.len().saturating_sub(n) {
-                out.push(bucket(fnv1a(3, &[&padded.as_bytes()[bounds[start]..bounds[start + n]]])));
-            }
+}
+
+#[derive(Default)]
+struct Scratch {
+    padded: String,
+    bounds: Vec<usize>,
+}
+
+/// Character 3- to 5-grams of a word with boundary marks (as fastText): they carry misspellings,
+/// inflections and other languages' word forms.
+fn char_grams(word: &str, scratch: &mut Scratch, out: &mut Vec<u32>) {
+    let Scratch { padded, bounds } = scratch;
+    padded.clear();
+    padded.push('<');
+    padded.push_str(word);
+    padded.push('>');
+    bounds.clear();
+    bounds.extend(padded.char_indices().map(|(i, _)| i).chain([padded.len()]));
+    for n in 3..=5 {
+        for start in 0..bounds.len().saturating_sub(n) {
+            out.push(bucket(fnv1a(3, &[&padded.as_bytes()[bounds[start]..bounds[start + n]]])));
         }
     }
-    // Shape: shouting and exclamation runs.
+}
+
+/// Shape: shouting and exclamation runs.
+fn shape(text: &str, out: &mut Vec<u32>) {
     let caps = text
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| w.chars().count() >= 3 && w.chars().all(char::is_uppercase))
@@ -88,8 +111,16 @@ pub fn feature_value(n: usize) -> f32 {
 
 impl Model {
     pub fn probability(&self, features: &[u32]) -> f32 {
-        let sum: i32 = features.iter().map(|&f| i32::from(self.weights[f as usize])).sum();
-        sigmoid(self.bias + self.scale * feature_value(features.len()) * sum as f32)
+        self.probability_of(self.sum(features), features.len())
+    }
+
+    fn sum(&self, features: &[u32]) -> i32 {
+        features.iter().map(|&f| i32::from(self.weights[f as usize])).sum()
+    }
+
+    /// The probability for `n` features whose weights add up to `sum`.
+    fn probability_of(&self, sum: i32, n: usize) -> f32 {
+        sigmoid(self.bias + self.scale * feature_value(n) * sum as f32)
     }
 
     /// Quantizes float weights to int8 with one scale for the model.
@@ -164,11 +195,65 @@ pub fn score(text: &str) -> Tone {
     let Some(m) = builtin() else {
         return Tone { anger: 0.0, praise: 0.0, angry: false, warm: false };
     };
-    let mut f = Vec::with_capacity(text.len() * 3);
-    features(text, &mut f);
-    let anger = m.anger.probability(&f);
-    let praise = m.praise.probability(&f);
+    // The same features as `features(text)`, in another order (a sum does not care): each word's
+    // own features are weighed once per thread and remembered, the rest are weighed here.
+    let lower = text.to_lowercase();
+    let words = words(&lower);
+    let mut total = WORD_SUMS.with_borrow_mut(|known| {
+        if known.len() > WORDS_KEPT {
+            known.clear();
+        }
+        let mut scratch = Scratch::default();
+        let mut total = Sums::default();
+        for w in &words {
+            let sums = match known.get(*w) {
+                Some(sums) => *sums,
+                None => {
+                    let mut own = vec![unigram(w)];
+                    char_grams(w, &mut scratch, &mut own);
+                    let sums = Sums::of(m, &own);
+                    known.insert((*w).into(), sums);
+                    sums
+                }
+            };
+            total.add(sums);
+        }
+        total
+    });
+    let mut rest = Vec::with_capacity(words.len() + 3);
+    bigrams(&words, &mut rest);
+    shape(text, &mut rest);
+    total.add(Sums::of(m, &rest));
+    let anger = m.anger.probability_of(total.anger, total.features);
+    let praise = m.praise.probability_of(total.praise, total.features);
     Tone { anger, praise, angry: anger >= m.anger.threshold, warm: praise >= m.praise.threshold }
+}
+
+/// Words whose weights a thread remembers before it starts over: a few MB at most.
+const WORDS_KEPT: usize = 50_000;
+
+thread_local! {
+    static WORD_SUMS: std::cell::RefCell<std::collections::HashMap<Box<str>, Sums>> = Default::default();
+}
+
+/// Some features' weights added up for each model, and how many features there were.
+#[derive(Debug, Default, Clone, Copy)]
+struct Sums {
+    anger: i32,
+    praise: i32,
+    features: usize,
+}
+
+impl Sums {
+    fn of(m: &ToneModels, features: &[u32]) -> Sums {
+        Sums { anger: m.anger.sum(features), praise: m.praise.sum(features), features: features.len() }
+    }
+
+    fn add(&mut self, other: Sums) {
+        self.anger += other.anger;
+        self.praise += other.praise;
+        self.features += other.features;
+    }
 }
 
 #[cfg(test)]
@@ -185,6 +270,27 @@ mod tests {
         assert!(a.iter().all(|&f| (f as usize) < BUCKETS));
         features("", &mut a);
         assert!(a.is_empty());
+    }
+
+    #[test]
+    fn scores_are_exactly_the_models_over_features() {
+        let m = builtin().unwrap();
+        let texts = [
+            "I'm SO ANGRY!! Where is my refund?! Third time I write.",
+            "Thank you so much, thank you, I love it",
+            "Ünïcödé wörds, naïve café — déjà vu",
+            "",
+            "a",
+            "!!",
+        ];
+        let mut f = Vec::new();
+        // Twice: the second time every word's weights are remembered.
+        for text in texts.iter().chain(&texts) {
+            features(text, &mut f);
+            let tone = score(text);
+            assert_eq!(tone.anger.to_bits(), m.anger.probability(&f).to_bits(), "{text}");
+            assert_eq!(tone.praise.to_bits(), m.praise.probability(&f).to_bits(), "{text}");
+        }
     }
 
     #[test]
