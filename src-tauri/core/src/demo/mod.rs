@@ -35,7 +35,8 @@ pub fn is_loaded(store: &Store) -> Result<bool> {
 pub fn clear(store: &mut Store) -> Result<()> {
     store.write(|tx| {
         tx.execute_batch(
-            "DELETE FROM messages_fts; DELETE FROM outbox; DELETE FROM case_notes; DELETE FROM triage_corrections;
+            "INSERT INTO messages_fts (messages_fts) VALUES ('delete-all');
+             DELETE FROM outbox; DELETE FROM case_notes; DELETE FROM triage_corrections;
              DELETE FROM tasks; DELETE FROM gifts; DELETE FROM refunds; DELETE FROM refunder_decisions;
              DELETE FROM feedback_done;
              DELETE FROM messages; DELETE FROM raw_messages; DELETE FROM cases; DELETE FROM orders;

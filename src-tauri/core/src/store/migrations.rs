@@ -30,6 +30,7 @@ const STEPS: &[Step] = &[
     Sql(include_str!("migrations/0014_orders_sync.sql")),
     // Schema 15.
     Code(check_lists_as_comparisons),
+    Sql(include_str!("migrations/0016_search_text.sql")),
 ];
 
 pub fn latest() -> i64 {
@@ -163,6 +164,50 @@ mod tests {
             assert!(err.to_string().contains("CHECK"), "{bad}: {err}");
         }
         conn.execute("UPDATE cases SET status_set = NULL WHERE id = 'c1'", []).unwrap();
+    }
+
+    #[test]
+    fn messages_indexed_before_schema_16_are_found_after_it_with_snippets() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        for step in &STEPS[..15] {
+            match step {
+                Sql(sql) => conn.execute_batch(sql).unwrap(),
+                Code(run) => {
+                    let tx = conn.transaction().unwrap();
+                    run(&tx).unwrap();
+                    tx.commit().unwrap();
+                }
+            }
+        }
+        conn.pragma_update(None, "user_version", 15).unwrap();
+        conn.execute_batch(
+            "INSERT INTO messages (id, message_id, hash, case_id, direction, from_email, from_name, to_emails,
+                                   subject, normalized_subject, date_ms, body_text, imported_ms)
+             VALUES (7, '<m@x>', 'h', 'c1', 'inbound', 'ann@home.example', 'Ann Lee', '[]',
+                     'Refund please', 'refund please', 1, 'The course video will not play.', 1);
+             INSERT INTO messages_fts (rowid, subject, body, sender)
+             VALUES (7, 'Refund please', 'The course video will not play.', 'Ann Lee ann@home.example');",
+        )
+        .unwrap();
+        apply(&mut conn).unwrap();
+        let copies: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'messages_fts_content'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(copies, 0, "the index keeps no copy of the text");
+        let found: Vec<(i64, String)> = conn
+            .prepare("SELECT rowid, snippet(messages_fts, -1, '[', ']', '…', 8) FROM messages_fts WHERE messages_fts MATCH ?1")
+            .unwrap()
+            .query_map(["video"], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(found, vec![(7, "The course [video] will not play.".to_string())]);
+        let by_sender: i64 = conn
+            .query_row("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'sender:lee'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(by_sender, 7);
+        conn.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)", []).unwrap();
     }
 
     #[test]
