@@ -277,13 +277,9 @@ fn place(tx: &Transaction<'_>, prepared: &Prepared, ours: &[String], now: i64) -
     // Known or new, the customer exists from their first message on; a name fills in when known.
     let customer_id = match customer_email.as_str() {
         "" => None,
-        email => Some(match customers::find_named(tx, email)? {
-            Some(known) => customers::fill_name(tx, known, customer_name)?,
-            None => match link_mentioned_address(tx, msg, mentioned)? {
-                Some(id) => id,
-                None => customers::create(tx, email, customer_name, now)?,
-            },
-        }),
+        email => Some(customers::ensure_or_alias(tx, email, customer_name, now, || {
+            link_mentioned_address(tx, msg, mentioned)
+        })?),
     };
     let case_id = if msg.unreadable.is_some() {
         None

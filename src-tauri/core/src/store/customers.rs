@@ -7,33 +7,48 @@ use crate::error::Result;
 /// The customer who owns `email` (by primary address or alias), created if unknown. A non-empty
 /// `name` fills in a customer whose name is still unknown.
 pub fn ensure(conn: &Connection, email: &str, name: &str, now_ms: i64) -> Result<i64> {
+    ensure_or_alias(conn, email, name, now_ms, || Ok(None))
+}
+
+/// `ensure`, except that an unknown `email` first goes to `alias_of`, which may make it a known
+/// customer's alias and says whose; only when it does not is a new customer created.
+pub fn ensure_or_alias(
+    conn: &Connection,
+    email: &str,
+    name: &str,
+    now_ms: i64,
+    alias_of: impl FnOnce() -> Result<Option<i64>>,
+) -> Result<i64> {
     let email = email.trim().to_ascii_lowercase();
     match find_named(conn, &email)? {
         Some(known) => fill_name(conn, known, name),
-        None => create(conn, &email, name, now_ms),
+        None => match alias_of()? {
+            Some(id) => Ok(id),
+            None => create(conn, &email, name, now_ms),
+        },
     }
 }
 
 /// A known customer and whether their name is still unknown.
-#[derive(Debug, Clone, Copy)]
-pub struct Known {
-    pub id: i64,
-    pub unnamed: bool,
+struct Known {
+    id: i64,
+    unnamed: bool,
 }
 
-/// The customer who owns `email`, with whether their name is still unknown, in one lookup.
-pub fn find_named(conn: &Connection, email: &str) -> Result<Option<Known>> {
+/// The customer who owns `email` (lower case), with whether their name is still unknown, in one
+/// lookup.
+fn find_named(conn: &Connection, email: &str) -> Result<Option<Known>> {
     Ok(conn
         .prepare_cached(
             "SELECT e.customer_id, c.name = '' FROM customer_emails e JOIN customers c ON c.id = e.customer_id
              WHERE e.email = ?1",
         )?
-        .query_row([email.trim().to_ascii_lowercase()], |r| Ok(Known { id: r.get(0)?, unnamed: r.get(1)? }))
+        .query_row([email], |r| Ok(Known { id: r.get(0)?, unnamed: r.get(1)? }))
         .optional()?)
 }
 
 /// A non-empty `name` fills in a customer whose name is still unknown.
-pub fn fill_name(conn: &Connection, known: Known, name: &str) -> Result<i64> {
+fn fill_name(conn: &Connection, known: Known, name: &str) -> Result<i64> {
     if known.unnamed && !name.is_empty() {
         conn.prepare_cached("UPDATE customers SET name = ?2 WHERE id = ?1 AND name = ''")?
             .execute(params![known.id, name])?;
@@ -42,7 +57,7 @@ pub fn fill_name(conn: &Connection, known: Known, name: &str) -> Result<i64> {
 }
 
 /// A new customer with `email` (lower case) as their primary address.
-pub fn create(conn: &Connection, email: &str, name: &str, now_ms: i64) -> Result<i64> {
+fn create(conn: &Connection, email: &str, name: &str, now_ms: i64) -> Result<i64> {
     conn.prepare_cached("INSERT INTO customers (email, name, created_ms) VALUES (?1, ?2, ?3)")?
         .execute(params![email, name, now_ms])?;
     let id = conn.last_insert_rowid();
