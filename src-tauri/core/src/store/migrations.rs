@@ -40,13 +40,18 @@ pub fn latest() -> i64 {
 /// Applies the missing steps. The version is read inside each exclusive transaction, so two
 /// processes opening a new store at once cannot both apply the same step.
 pub fn apply(conn: &mut Connection) -> Result<()> {
+    apply_up_to(conn, latest())
+}
+
+/// `apply`, stopping at schema `target` (tests migrate a store written under an older schema).
+fn apply_up_to(conn: &mut Connection, target: i64) -> Result<()> {
     loop {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
         let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if current > latest() {
             return Err(Error::SchemaTooNew { found: current, known: latest() });
         }
-        let Some(step) = STEPS.get(current as usize) else {
+        let Some(step) = STEPS.get(current as usize).filter(|_| current < target) else {
             return Ok(());
         };
         match step {
@@ -170,17 +175,8 @@ mod tests {
     fn messages_indexed_before_schema_16_are_found_after_it_with_snippets() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
-        for step in &STEPS[..15] {
-            match step {
-                Sql(sql) => conn.execute_batch(sql).unwrap(),
-                Code(run) => {
-                    let tx = conn.transaction().unwrap();
-                    run(&tx).unwrap();
-                    tx.commit().unwrap();
-                }
-            }
-        }
-        conn.pragma_update(None, "user_version", 15).unwrap();
+        apply_up_to(&mut conn, 15).unwrap();
+        assert_eq!(conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0)).unwrap(), 15);
         conn.execute_batch(
             "INSERT INTO messages (id, message_id, hash, case_id, direction, from_email, from_name, to_emails,
                                    subject, normalized_subject, date_ms, body_text, imported_ms)
