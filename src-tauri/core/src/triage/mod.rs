@@ -4,6 +4,7 @@
 //! This is the walking skeleton's rule set: phrase lists and order value. The triage issue replaces
 //! the signals with a measured engine; the shapes here (Facts → Assessment) stay.
 
+pub mod embed;
 pub mod lanes;
 pub mod signals;
 pub mod tone;
