@@ -36,6 +36,7 @@ fn start_background_sync(path: PathBuf) -> Result<(), Box<dyn std::error::Error>
 fn main() {
     tauri::Builder::default()
         .setup(|app| {
+            kindly_core::triage::check_models()?;
             let path = db_path(app)?;
             let mut store = Store::open(&path)?;
             if demo::should_load_on_first_launch(&store)? {

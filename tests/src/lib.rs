@@ -4,6 +4,7 @@
 pub mod dovecot;
 pub mod keychain;
 pub mod synth;
+pub mod triage_eval;
 pub mod web;
 
 use std::path::{Path, PathBuf};

@@ -46,6 +46,9 @@ pub enum Error {
     /// A payment provider (Stripe, Gumroad) refused or failed; the message says what to do.
     #[error("{0}")]
     Provider(String),
+    /// A compiled-in model (tone heads, sentence embedding) is damaged: the build is broken.
+    #[error("{0}")]
+    Model(String),
     #[error("{0}")]
     Invalid(String),
 }
@@ -68,6 +71,7 @@ impl Error {
             Error::OAuth(_) => "oauth",
             Error::SignInAgain(_) => "sign_in_again",
             Error::Provider(_) => "provider",
+            Error::Model(_) => "model",
             Error::Invalid(_) => "invalid",
         }
     }

@@ -18,7 +18,15 @@ role_chosen: boolean,
 /**
  * The name the other replica sees ("Dana is replying").
  */
-replica_name: string, demo: boolean, db_path: string, message_count: number, case_count: number, };
+replica_name: string, demo: boolean, db_path: string, message_count: number, case_count: number, 
+/**
+ * The business's own addresses (mail from them is our reply): the account's and `--ours`.
+ */
+our_addresses: Array<string>, 
+/**
+ * … and those an import learned from the mail because none was configured.
+ */
+our_addresses_inferred: Array<string>, };
 export type QueueCounts = { owner: number, owner_excellent: number, owner_angry: number, assistant: number, waiting: number, done: number, all: number, 
 /**
  * New cases the owner has not reviewed yet.

@@ -20,6 +20,8 @@ pub fn app_info(store: &mut Store, _: Empty) -> Result<AppInfo> {
         db_path: store.path().display().to_string(),
         message_count: messages::count(conn)? as u32,
         case_count: cases::count(conn)? as u32,
+        our_addresses: crate::store::settings::configured_addresses(conn)?,
+        our_addresses_inferred: crate::store::settings::inferred_addresses(conn)?,
     })
 }
 

@@ -109,6 +109,10 @@ pub struct AppInfo {
     pub db_path: String,
     pub message_count: u32,
     pub case_count: u32,
+    /// The business's own addresses (mail from them is our reply): the account's and `--ours`.
+    pub our_addresses: Vec<String>,
+    /// … and those an import learned from the mail because none was configured.
+    pub our_addresses_inferred: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]

@@ -31,6 +31,11 @@ enum Command {
         mbox: Option<PathBuf>,
         #[arg(long)]
         maildir: Option<PathBuf>,
+        /// One of the business's own addresses (repeatable): mail from it is our reply. Without
+        /// it, and with no account, they are learned from the mail (the address that receives most
+        /// of it, and whoever replies from the business into customers' threads).
+        #[arg(long, value_name = "ADDR")]
+        ours: Vec<String>,
     },
     /// Import orders (and refunds) from a CSV file, or from Stripe or Gumroad over their APIs.
     /// The first API import connects the account (--key-stdin keeps the key in the OS keychain,
@@ -343,6 +348,12 @@ fn print_json(value: &impl serde::Serialize) -> Result<()> {
 
 fn run(cli: Cli) -> Result<()> {
     let db = cli.db.as_deref();
+    if matches!(
+        cli.command,
+        Command::Demo | Command::Import { .. } | Command::Sync { .. } | Command::Tone { .. } | Command::Serve { .. }
+    ) {
+        kindly_core::triage::check_models()?;
+    }
     match cli.command {
         Command::Demo => {
             let mut store = open_store(db)?;
@@ -355,8 +366,20 @@ fn run(cli: Cli) -> Result<()> {
                 println!("Demo inbox loaded: {}; {}.", summary.mail, summary.orders);
             }
         }
-        Command::Import { mbox, maildir } => {
+        Command::Import { mbox, maildir, ours } => {
             let mut store = open_store(db)?;
+            if !ours.is_empty() {
+                import::set_ours(&mut store, &ours)?;
+            }
+            let envelopes = match (&mbox, &maildir) {
+                _ if !ours.is_empty() => None,
+                (Some(path), _) => Some(import::mbox_envelopes(path)?),
+                (None, Some(dir)) => Some(import::maildir_envelopes(dir)?),
+                (None, None) => None,
+            };
+            if let Some(envelopes) = envelopes {
+                report_ours(import::learn_ours(&mut store, envelopes)?.as_ref());
+            }
             let summary = match (mbox, maildir) {
                 (Some(path), _) => {
                     let len = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?.len();
@@ -1093,6 +1116,25 @@ fn spinner(message: &'static str) -> ProgressBar {
     let bar = ProgressBar::new_spinner();
     bar.set_message(message);
     bar
+}
+
+/// What the import learned about who we are, and how to correct it.
+fn report_ours(learned: Option<&kindly_core::mail::ours::Inference>) {
+    let Some(learned) = learned else { return };
+    if learned.addresses.is_empty() {
+        println!(
+            "Could not tell which address is yours from this mail: every message counts as a customer's. \
+             Pass --ours ADDR (repeatable) to say which addresses are the business's."
+        );
+        return;
+    }
+    let found: Vec<String> =
+        learned.addresses.iter().zip(&learned.why).map(|(address, why)| format!("{address} ({why})")).collect();
+    println!(
+        "Your addresses, learned from this mail: {}. Mail from them counts as your replies; \
+         pass --ours ADDR (repeatable) if that is wrong.",
+        found.join(", ")
+    );
 }
 
 fn report_import(s: &ImportSummary) {

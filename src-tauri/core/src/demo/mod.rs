@@ -41,7 +41,7 @@ pub fn clear(store: &mut Store) -> Result<()> {
              DELETE FROM feedback_done;
              DELETE FROM messages; DELETE FROM raw_messages; DELETE FROM cases; DELETE FROM orders;
              DELETE FROM customer_emails; DELETE FROM customers; DELETE FROM ops; DELETE FROM field_clocks;
-             DELETE FROM settings WHERE key IN ('demo', 'support_addresses', 'sync.hlc');",
+             DELETE FROM settings WHERE key IN ('demo', 'support_addresses', 'support_addresses.inferred', 'sync.hlc');",
         )?;
         Ok(())
     })

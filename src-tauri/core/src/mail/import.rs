@@ -9,8 +9,8 @@ use std::path::Path;
 use rusqlite::Transaction;
 use serde::Serialize;
 
-use super::parse::{ParsedMessage, parse};
-use super::{maildir, mbox::MboxReader, thread};
+use super::parse::{self, Envelope, ParsedMessage, parse};
+use super::{maildir, mbox::MboxReader, ours, thread};
 use crate::error::{Error, Result};
 use crate::store::messages::{self, Direction, Placement, RawCompressor};
 use crate::store::{Store, cases, customers, settings};
@@ -83,6 +83,64 @@ pub fn import_maildir(
 
 pub fn maildir_len(dir: &Path) -> Result<usize> {
     Ok(maildir::message_files(dir)?.len())
+}
+
+/// The envelope of every message of an mbox file, for learning our addresses before the import.
+pub fn mbox_envelopes(path: &Path) -> Result<Vec<Envelope>> {
+    let mut out = Vec::new();
+    for raw in MboxReader::new(open_mbox(path)?) {
+        // A read error ends the scan; the import itself reports it.
+        let Ok(raw) = raw else { break };
+        out.push(parse::envelope(&raw));
+    }
+    Ok(out)
+}
+
+/// The envelope of every message of a maildir: only the first 64 KB of each file are read.
+pub fn maildir_envelopes(dir: &Path) -> Result<Vec<Envelope>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let mut head = Vec::with_capacity(64 * 1024);
+    for path in maildir::message_files(dir)? {
+        head.clear();
+        if std::fs::File::open(&path).and_then(|f| f.take(64 * 1024).read_to_end(&mut head)).is_ok() {
+            out.push(parse::envelope(&head));
+        }
+    }
+    Ok(out)
+}
+
+/// Before an import with no address configured (no account, no `--ours`): learns our addresses
+/// from the mail about to be imported and keeps them beside what earlier imports learned, so the
+/// business's replies are read as ours. Returns what it learned, or `None` when addresses are
+/// configured and nothing needed learning.
+pub fn learn_ours(store: &mut Store, envelopes: Vec<Envelope>) -> Result<Option<ours::Inference>> {
+    if !settings::configured_addresses(store.conn())?.is_empty() {
+        return Ok(None);
+    }
+    let learned = ours::infer(envelopes);
+    let mut kept = settings::inferred_addresses(store.conn())?;
+    kept.extend(learned.addresses.iter().cloned());
+    store.write(|tx| settings::set_address_list(tx, settings::INFERRED_ADDRESSES, &kept))?;
+    Ok(Some(learned))
+}
+
+/// `import --ours`: the person says which addresses are ours. They join the account's and replace
+/// whatever an import inferred.
+pub fn set_ours(store: &mut Store, addresses: &[String]) -> Result<()> {
+    let bad: Vec<&String> = addresses.iter().filter(|a| !a.contains('@') || a.trim().contains(' ')).collect();
+    if !bad.is_empty() {
+        return Err(Error::BadArgs(format!(
+            "--ours takes an email address, such as --ours support@yourshop.com (got {})",
+            bad.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let mut configured = settings::configured_addresses(store.conn())?;
+    configured.extend(addresses.iter().cloned());
+    store.write(|tx| {
+        settings::set_address_list(tx, settings::SUPPORT_ADDRESSES, &configured)?;
+        settings::set_address_list(tx, settings::INFERRED_ADDRESSES, &[])
+    })
 }
 
 /// A message ready to store: parsed, hashed and compressed.

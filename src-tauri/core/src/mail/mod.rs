@@ -8,6 +8,7 @@ pub mod import;
 pub mod maildir;
 pub mod mbox;
 pub mod oauth;
+pub mod ours;
 pub mod parse;
 pub mod providers;
 pub mod sanitize;

@@ -39,6 +39,43 @@ pub struct ParsedMessage {
     pub unreadable: Option<String>,
 }
 
+/// Who wrote to whom, from the headers alone: enough to learn which addresses are the business's
+/// before an import places anything (see `mail::ours`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Envelope {
+    pub message_id: Option<String>,
+    pub from: String,
+    /// To and Cc.
+    pub recipients: Vec<String>,
+    pub in_reply_to: Option<String>,
+    pub automated: bool,
+}
+
+/// The envelope of a raw message: its header block only, so a whole mailbox is scanned cheaply.
+pub fn envelope(raw: &[u8]) -> Envelope {
+    let normalized = normalize(&raw[..raw.len().min(64 * 1024)]);
+    let end = find(&normalized, b"\n\n").map_or(normalized.len(), |p| p + 1);
+    let head = &normalized[..end];
+    let readable = utf8_headers(head);
+    let Some(msg) = MessageParser::default().parse_headers(readable.as_deref().unwrap_or(head)) else {
+        return Envelope::default();
+    };
+    let addresses = |a: Option<&Address<'_>>| -> Vec<String> {
+        a.map(|a| a.iter().filter_map(|x| x.address.as_deref()).map(|s| s.trim().to_ascii_lowercase()).collect())
+            .unwrap_or_default()
+    };
+    let from = addresses(msg.from()).into_iter().next().unwrap_or_default();
+    let mut recipients = addresses(msg.to());
+    recipients.extend(addresses(msg.cc()));
+    Envelope {
+        message_id: msg.message_id().map(str::trim).filter(|id| !id.is_empty()).map(bracket),
+        automated: is_automated(&msg, &from),
+        from,
+        recipients,
+        in_reply_to: id_list(msg.in_reply_to()).into_iter().next_back(),
+    }
+}
+
 /// Headers added in transit or by mail stores: two copies of one message differ only here, so they
 /// are left out of the content hash.
 const TRANSPORT_HEADERS: &[&str] = &[

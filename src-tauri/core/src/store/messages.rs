@@ -152,12 +152,14 @@ pub struct StoredMessage {
     pub unreadable: bool,
     /// Its thread's own case (another one when that case was merged into the one it shows in).
     pub home_case: String,
+    /// The Message-ID this one answers, with angle brackets.
+    pub in_reply_to: Option<String>,
 }
 
 pub fn for_case(conn: &Connection, case_id: &str) -> Result<Vec<StoredMessage>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, message_id, hash, direction, from_email, from_name, to_emails, subject, date_ms, body_text,
-                body_html, attachments, automated, unreadable, coalesce(home_case, case_id)
+                body_html, attachments, automated, unreadable, coalesce(home_case, case_id), in_reply_to
          FROM messages WHERE case_id = ?1 ORDER BY date_ms, id",
     )?;
     let rows = stmt.query_map([case_id], |r| {
@@ -178,6 +180,7 @@ pub fn for_case(conn: &Connection, case_id: &str) -> Result<Vec<StoredMessage>> 
             automated: r.get(12)?,
             unreadable: r.get(13)?,
             home_case: r.get(14)?,
+            in_reply_to: r.get(15)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -211,6 +211,23 @@ pub fn read_message(subject: &str, body_text: &str) -> std::sync::Arc<signals::T
     })
 }
 
+/// Everything before this index of the thread has had an answer from us: our last reply, or a
+/// customer's message that answers one of ours we do not hold (an imported inbox has no Sent
+/// mail, but the customer's reply to it proves it was sent). An automatic acknowledgement is not
+/// an answer, and a customer replying to their own earlier message is nudging, not answered.
+pub fn answered_before(messages: &[crate::store::messages::StoredMessage]) -> Option<usize> {
+    let held: std::collections::HashMap<&str, &crate::store::messages::StoredMessage> =
+        messages.iter().map(|m| (m.message_id.as_str(), m)).collect();
+    messages.iter().enumerate().rev().find_map(|(i, m)| match m.direction {
+        Direction::Outbound => (!m.automated).then_some(i + 1),
+        Direction::Inbound => {
+            let parent = m.in_reply_to.as_deref()?;
+            let ours = held.get(parent).is_none_or(|p| p.direction == Direction::Outbound && !p.automated);
+            (ours && i > 0).then_some(i)
+        }
+    })
+}
+
 /// Reasons in order of importance. One quoted sentence backs one reason only.
 #[derive(Default)]
 struct Reasons {
@@ -269,14 +286,13 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
         };
     }
 
-    // Messages since our last reply are the ones still waiting for an answer.
-    // An automatic acknowledgement is not a reply.
-    let last_reply = f.messages.iter().rposition(|m| m.direction == Direction::Outbound && !m.automated);
+    // Messages since our last answer are the ones still waiting for one.
+    let answered_before = answered_before(f.messages);
     let unanswered =
-        f.messages[last_reply.map_or(0, |i| i + 1)..].iter().filter(|m| m.direction == Direction::Inbound).count();
+        f.messages[answered_before.unwrap_or(0)..].iter().filter(|m| m.direction == Direction::Inbound).count();
     // What we already answered counts for less: if the customer's newest words are calm, the case
     // is calm; if they write back angrier, that anger is new evidence at full weight.
-    let answered = |i: usize| last_reply.is_some_and(|r| i < r);
+    let answered = |i: usize| answered_before.is_some_and(|r| i < r);
     let evidence: Vec<Evidence> = f
         .messages
         .iter()

@@ -20,6 +20,12 @@ use crate::time::DAY_MS;
 
 pub use lanes::{Lane, QueueName};
 
+/// Start-up check of the compiled-in models (the window, `kindly serve` and the triaging CLI
+/// commands run it): a damaged model is an error that says so, never a quiet fall back to phrases.
+pub fn check_models() -> Result<()> {
+    tone::check().map_err(Error::Model)
+}
+
 /// The owner's triage settings. `Thresholds` is the name the engine uses for them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
 pub struct TriageSettings {

@@ -306,6 +306,9 @@ const PHRASES: &[(&str, Signal, f64)] = &[
 pub struct Evidence {
     pub signal: Signal,
     pub weight: f64,
+    /// The tone reader's opinion rather than a phrase: one opinion per case, so `total` takes the
+    /// strongest of these instead of adding up every message's.
+    pub learned: bool,
     /// The sentence the phrase stands in, as the customer wrote it.
     pub quote: String,
 }
@@ -461,7 +464,7 @@ pub fn find(text: &str) -> Vec<Evidence> {
         .iter()
         .zip(first_match)
         .filter_map(|(&(_, signal, weight), at)| {
-            at.map(|(start, end)| Evidence { signal, weight, quote: sentence_around(source, start, end) })
+            at.map(|(start, end)| Evidence { signal, weight, learned: false, quote: sentence_around(source, start, end) })
         })
         .collect();
     if let Some(e) = shouting(text) {
@@ -484,7 +487,7 @@ fn model_evidence(reading: &ModelReading<'_>) -> Vec<Evidence> {
         if let Some((sentence, _)) = best {
             let quote: String = sentence.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(140).collect();
             let weight = if signal == Signal::Anger { 0.4 } else { 0.25 };
-            out.push(Evidence { signal, weight, quote });
+            out.push(Evidence { signal, weight, learned: true, quote });
         }
     }
     out
@@ -515,12 +518,15 @@ fn read_model(text: &str) -> ModelReading<'_> {
     ModelReading { tone, sentences }
 }
 
-/// Sentences of a hard-wrapped mail: ends at . ! ? or a blank line, not at a single line break.
-fn sentences(text: &str) -> impl Iterator<Item = &str> {
+/// The sentences the model reads on their own: a hard-wrapped mail's sentence ends at . ! ? or a
+/// blank line, not at a single line break. Fragments of fewer than four words (a product name, "Any
+/// news?", a list item) carry too little to read a tone from; they count within the whole text.
+/// (Public so that training tunes each head's threshold on the reading the engine makes.)
+pub fn sentences(text: &str) -> impl Iterator<Item = &str> {
     text.split_inclusive(['.', '!', '?'])
         .flat_map(|s| s.split("\n\n"))
         .map(str::trim)
-        .filter(|s| s.chars().any(char::is_alphabetic))
+        .filter(|s| s.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() >= 4)
 }
 
 /// How many readings `reading` keeps at least: a few batches of an import, and every case a person
@@ -784,9 +790,13 @@ fn aimed_elsewhere(sentence: &str) -> bool {
     exonerates_us || (!addresses_us && THIRD_PARTIES.iter().any(|p| lower.contains(p)))
 }
 
-/// Sum of a signal's weights, capped at 1.
+/// A signal's weight over some evidence, capped at 1: the phrases add up, and the tone reader's
+/// strongest opinion adds once.
 pub fn total(evidence: &[Evidence], signal: Signal) -> f64 {
-    evidence.iter().filter(|e| e.signal == signal).map(|e| e.weight).sum::<f64>().min(1.0)
+    let of = |learned: bool| evidence.iter().filter(move |e| e.signal == signal && e.learned == learned);
+    let phrases: f64 = of(false).map(|e| e.weight).sum();
+    let reader = of(true).map(|e| e.weight).fold(0.0, f64::max);
+    (phrases + reader).min(1.0)
 }
 
 /// ALL-CAPS runs and repeated exclamation marks.
@@ -799,6 +809,7 @@ fn shouting(text: &str) -> Option<Evidence> {
     (caps_words >= 3 || (caps_words >= 1 && bangs)).then(|| Evidence {
         signal: Signal::Anger,
         weight: 0.4,
+        learned: false,
         quote: text
             .lines()
             .find(|l| {

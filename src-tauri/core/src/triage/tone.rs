@@ -1,13 +1,17 @@
-//! Tone: how angry and how warm a text reads, from a linear model over hashed word and character
-//! n-grams. Trained on GoEmotions `train.tsv` and tuned on `dev.tsv` by `kindly-tests`'
-//! `train-tone` (see tests/eval/); the weights are compiled in. `features` is the one feature
-//! function both training and scoring use, so the two can never disagree.
+//! Tone: how angry and how warm a text reads. Each head is a linear model over hashed word and
+//! character n-grams (the surface: misspellings, other languages' word forms, shouting) plus the
+//! text's sentence embedding (`embed`, distilled from MiniLM: meaning in words no list holds).
+//! Trained on GoEmotions and X-CI complaint tweets, tuned on their dev splits by `kindly-tests`'
+//! `train-tone` (see tests/eval/); the weights are compiled in. `features` and `embed` are the one
+//! pair of feature functions both training and scoring use, so the two can never disagree.
 
 use std::sync::LazyLock;
 
 /// Hash buckets per model: 2^19 int8 weights = 512 KiB each.
 pub const BUCKETS: usize = 1 << 19;
-const MAGIC: &[u8; 6] = b"KTONE1";
+const MAGIC: &[u8; 6] = b"KTONE2";
+/// Dense weights per head: one per embedding dimension.
+pub const DIMS: usize = super::embed::DIMS;
 
 fn fnv1a(kind: u8, parts: &[&[u8]]) -> u32 {
     let mut h: u32 = 0x811c_9dc5 ^ u32::from(kind);
@@ -94,13 +98,15 @@ fn shape(text: &str, out: &mut Vec<u32>) {
     }
 }
 
-/// One logistic model: `p = sigmoid(bias + scale · Σ weights[f])`.
+/// One logistic model: `p = sigmoid(bias + scale · x · Σ weights[f] + dense · embedding)`, where
+/// `x` is each hashed feature's value and `embedding` the text's unit-length sentence embedding.
 pub struct Model {
     pub bias: f32,
     pub scale: f32,
     /// The probability at or above which the engine says the text carries the tone.
     pub threshold: f32,
     pub weights: Vec<i8>,
+    pub dense: Vec<f32>,
 }
 
 /// Each feature's value in a text with `n` features: the vector has unit length, so long texts
@@ -110,8 +116,8 @@ pub fn feature_value(n: usize) -> f32 {
 }
 
 impl Model {
-    pub fn probability(&self, features: &[u32]) -> f32 {
-        self.probability_of(self.sum(features), features.len())
+    pub fn probability(&self, features: &[u32], embedding: &[f32]) -> f32 {
+        self.probability_of(self.sum(features), features.len(), embedding)
     }
 
     fn sum(&self, features: &[u32]) -> i32 {
@@ -119,16 +125,17 @@ impl Model {
     }
 
     /// The probability for `n` features whose weights add up to `sum`.
-    fn probability_of(&self, sum: i32, n: usize) -> f32 {
-        sigmoid(self.bias + self.scale * feature_value(n) * sum as f32)
+    fn probability_of(&self, sum: i32, n: usize, embedding: &[f32]) -> f32 {
+        let dense: f32 = self.dense.iter().zip(embedding).map(|(w, x)| w * x).sum();
+        sigmoid(self.bias + self.scale * feature_value(n) * sum as f32 + dense)
     }
 
-    /// Quantizes float weights to int8 with one scale for the model.
-    pub fn quantize(bias: f32, threshold: f32, weights: &[f32]) -> Model {
+    /// Quantizes the hashed weights to int8 with one scale for the model; dense weights stay f32.
+    pub fn quantize(bias: f32, threshold: f32, weights: &[f32], dense: &[f32]) -> Model {
         let max = weights.iter().fold(0f32, |m, w| m.max(w.abs())).max(1e-9);
         let scale = max / 127.0;
         let weights = weights.iter().map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8).collect();
-        Model { bias, scale, threshold, weights }
+        Model { bias, scale, threshold, weights, dense: dense.to_vec() }
     }
 }
 
@@ -146,40 +153,56 @@ impl ToneModels {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = MAGIC.to_vec();
         out.extend_from_slice(&(BUCKETS as u32).to_le_bytes());
+        out.extend_from_slice(&(DIMS as u32).to_le_bytes());
         for m in [&self.anger, &self.praise] {
             for v in [m.bias, m.scale, m.threshold] {
                 out.extend_from_slice(&v.to_le_bytes());
             }
             out.extend(m.weights.iter().map(|&w| w as u8));
+            for v in &m.dense {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
         }
         out
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Option<ToneModels> {
         let rest = bytes.strip_prefix(MAGIC.as_slice())?;
-        let (n, mut rest) = rest.split_at_checked(4)?;
-        if u32::from_le_bytes(n.try_into().ok()?) as usize != BUCKETS {
+        let (sizes, mut rest) = rest.split_at_checked(8)?;
+        let size = |i: usize| sizes[i..i + 4].try_into().ok().map(u32::from_le_bytes);
+        if size(0)? as usize != BUCKETS || size(4)? as usize != DIMS {
             return None;
         }
+        let f = |b: &[u8]| f32::from_le_bytes(b.try_into().unwrap_or_default());
         let mut read = || -> Option<Model> {
-            let (head, tail) = rest.split_at_checked(12 + BUCKETS)?;
-            let f = |i: usize| f32::from_le_bytes(head[i..i + 4].try_into().unwrap_or_default());
-            let weights = head[12..].iter().map(|&b| b as i8).collect();
+            let (head, tail) = rest.split_at_checked(12 + BUCKETS + 4 * DIMS)?;
+            let weights = head[12..12 + BUCKETS].iter().map(|&b| b as i8).collect();
+            let dense = head[12 + BUCKETS..].chunks_exact(4).map(f).collect();
             rest = tail;
-            Some(Model { bias: f(0), scale: f(4), threshold: f(8), weights })
+            Some(Model { bias: f(&head[0..4]), scale: f(&head[4..8]), threshold: f(&head[8..12]), weights, dense })
         };
         let anger = read()?;
         let praise = read()?;
-        Some(ToneModels { anger, praise })
+        rest.is_empty().then_some(ToneModels { anger, praise })
     }
 }
 
 static BUILTIN: LazyLock<Option<ToneModels>> =
     LazyLock::new(|| ToneModels::from_bytes(include_bytes!("tone_model.bin")));
 
-/// The compiled-in models (`None` only if the file shipped is not a model: tests catch that).
+/// The compiled-in models (`None` only if the file shipped is not a model: `check` says so at
+/// start-up, and tests catch it).
 pub fn builtin() -> Option<&'static ToneModels> {
     BUILTIN.as_ref()
+}
+
+/// Start-up check: the tone heads and the embedding they read are whole and belong together.
+/// A broken model is an error the app reports, never a quiet fall back to phrases alone.
+pub fn check() -> Result<(), String> {
+    super::embed::check()?;
+    builtin().map(|_| ()).ok_or_else(|| {
+        "the built-in tone model (triage/tone_model.bin) is damaged or from another build: reinstall Kindly".into()
+    })
 }
 
 /// Model probabilities for one text.
@@ -195,6 +218,8 @@ pub fn score(text: &str) -> Tone {
     let Some(m) = builtin() else {
         return Tone { anger: 0.0, praise: 0.0, angry: false, warm: false };
     };
+    let mut embedding = [0f32; DIMS];
+    super::embed::embed_normalized(text, &mut embedding);
     // The same features as `features(text)`, in another order (a sum does not care): each word's
     // own features are weighed once per thread and remembered, the rest are weighed here.
     let lower = text.to_lowercase();
@@ -224,8 +249,8 @@ pub fn score(text: &str) -> Tone {
     bigrams(&words, &mut rest);
     shape(text, &mut rest);
     total.add(Sums::of(m, &rest));
-    let anger = m.anger.probability_of(total.anger, total.features);
-    let praise = m.praise.probability_of(total.praise, total.features);
+    let anger = m.anger.probability_of(total.anger, total.features, &embedding);
+    let praise = m.praise.probability_of(total.praise, total.features, &embedding);
     Tone { anger, praise, angry: anger >= m.anger.threshold, warm: praise >= m.praise.threshold }
 }
 
@@ -284,27 +309,36 @@ mod tests {
             "!!",
         ];
         let mut f = Vec::new();
+        let mut e = [0f32; DIMS];
         // Twice: the second time every word's weights are remembered.
         for text in texts.iter().chain(&texts) {
             features(text, &mut f);
+            super::super::embed::embed_normalized(text, &mut e);
             let tone = score(text);
-            assert_eq!(tone.anger.to_bits(), m.anger.probability(&f).to_bits(), "{text}");
-            assert_eq!(tone.praise.to_bits(), m.praise.probability(&f).to_bits(), "{text}");
+            assert_eq!(tone.anger.to_bits(), m.anger.probability(&f, &e).to_bits(), "{text}");
+            assert_eq!(tone.praise.to_bits(), m.praise.probability(&f, &e).to_bits(), "{text}");
         }
     }
 
     #[test]
     fn models_round_trip_through_bytes() {
         let weights: Vec<f32> = (0..BUCKETS).map(|i| ((i % 7) as f32 - 3.0) / 10.0).collect();
-        let m = ToneModels { anger: Model::quantize(-1.0, 0.4, &weights), praise: Model::quantize(0.5, 0.6, &weights) };
-        let back = ToneModels::from_bytes(&m.to_bytes()).unwrap();
+        let dense: Vec<f32> = (0..DIMS).map(|i| i as f32 / 100.0).collect();
+        let m = ToneModels {
+            anger: Model::quantize(-1.0, 0.4, &weights, &dense),
+            praise: Model::quantize(0.5, 0.6, &weights, &dense),
+        };
+        let bytes = m.to_bytes();
+        let back = ToneModels::from_bytes(&bytes).unwrap();
         assert_eq!(back.anger.weights, m.anger.weights);
+        assert_eq!(back.praise.dense, dense);
+        assert!(ToneModels::from_bytes(&bytes[..bytes.len() - 1]).is_none(), "a cut file is refused");
         assert_eq!((back.praise.bias, back.praise.threshold), (0.5, 0.6));
     }
 
     #[test]
     fn the_builtin_model_reads_plain_tone() {
-        assert!(builtin().is_some(), "tone_model.bin is not a model: run tests/eval/run.sh");
+        assert_eq!(check(), Ok(()), "tone_model.bin is not a model: run tests/eval/run.sh");
         let angry = score("Stop lying to your customers, you scammers. This is infuriating.");
         let warm = score("Thank you so much, I love this course, it is wonderful!");
         let flat = score("Could you resend the invoice for order 1042?");
