@@ -503,7 +503,16 @@ struct ModelReading<'a> {
 /// Beyond this length the whole text adds nothing its sentences do not say.
 const WHOLE_TEXT_MAX: usize = 2_000;
 
+/// The reader reads this much of a message: several pages of anyone's own words. Beyond it is a
+/// pasted log or document, and reading every sentence of a 1 MB one would cost a second.
+const READ_MAX: usize = 16 * 1024;
+
 fn read_model(text: &str) -> ModelReading<'_> {
+    let mut end = text.len().min(READ_MAX);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = &text[..end];
     let sentences: Vec<(&str, tone::Tone)> = sentences(text).map(|s| (s, tone::score(s))).collect();
     let whole = if text.len() <= WHOLE_TEXT_MAX { Some(tone::score(text)) } else { None };
     let tone = sentences.iter().map(|(_, t)| *t).chain(whole).fold(
