@@ -464,7 +464,12 @@ pub fn find(text: &str) -> Vec<Evidence> {
         .iter()
         .zip(first_match)
         .filter_map(|(&(_, signal, weight), at)| {
-            at.map(|(start, end)| Evidence { signal, weight, learned: false, quote: sentence_around(source, start, end) })
+            at.map(|(start, end)| Evidence {
+                signal,
+                weight,
+                learned: false,
+                quote: sentence_around(source, start, end),
+            })
         })
         .collect();
     if let Some(e) = shouting(text) {
