@@ -60,10 +60,6 @@ pub fn envelope(raw: &[u8]) -> Envelope {
     let Some(msg) = MessageParser::default().parse_headers(readable.as_deref().unwrap_or(head)) else {
         return Envelope::default();
     };
-    let addresses = |a: Option<&Address<'_>>| -> Vec<String> {
-        a.map(|a| a.iter().filter_map(|x| x.address.as_deref()).map(|s| s.trim().to_ascii_lowercase()).collect())
-            .unwrap_or_default()
-    };
     let from = addresses(msg.from()).into_iter().next().unwrap_or_default();
     let mut recipients = addresses(msg.to());
     recipients.extend(addresses(msg.cc()));
@@ -216,10 +212,7 @@ fn fill(out: &mut ParsedMessage, msg: &mail_parser::Message<'_>) {
         out.from_email = addr.address.as_deref().unwrap_or_default().trim().to_ascii_lowercase();
         out.from_name = addr.name.as_deref().unwrap_or_default().trim().trim_matches('"').to_string();
     }
-    out.to = msg
-        .to()
-        .map(|a| a.iter().filter_map(|x| x.address.as_deref()).map(|s| s.trim().to_ascii_lowercase()).collect())
-        .unwrap_or_default();
+    out.to = addresses(msg.to());
     out.subject = msg.subject().unwrap_or_default().trim().to_string();
     out.date_ms = msg.date().map(|d| d.to_timestamp() * 1000);
     out.in_reply_to = id_list(msg.in_reply_to()).into_iter().next_back();
@@ -243,6 +236,13 @@ fn fill(out: &mut ParsedMessage, msg: &mail_parser::Message<'_>) {
         })
         .collect();
     out.automated = is_automated(msg, &out.from_email);
+}
+
+/// The addresses of an address header, lower-cased.
+fn addresses(header: Option<&Address<'_>>) -> Vec<String> {
+    header
+        .map(|a| a.iter().filter_map(|x| x.address.as_deref()).map(|s| s.trim().to_ascii_lowercase()).collect())
+        .unwrap_or_default()
 }
 
 fn is_automated(msg: &mail_parser::Message<'_>, from: &str) -> bool {

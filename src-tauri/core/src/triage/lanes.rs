@@ -392,12 +392,55 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::messages::StoredMessage;
 
     #[test]
     fn money_reads_like_money() {
         assert_eq!(money(124_000, "USD"), "$1,240");
         assert_eq!(money(1_999, "EUR"), "€19.99");
         assert_eq!(money(500, "SEK"), "5 SEK");
+    }
+
+    fn message(id: &str, direction: Direction, reply_to: Option<&str>, automated: bool) -> StoredMessage {
+        StoredMessage {
+            id: 0,
+            message_id: format!("<{id}>"),
+            hash: id.into(),
+            direction,
+            from_email: String::new(),
+            from_name: String::new(),
+            to: vec![],
+            subject: String::new(),
+            date_ms: 0,
+            body_text: String::new(),
+            body_html: None,
+            attachments: vec![],
+            automated,
+            unreadable: false,
+            home_case: String::new(),
+            in_reply_to: reply_to.map(|r| format!("<{r}>")),
+        }
+    }
+
+    #[test]
+    fn an_answer_we_hold_or_one_the_customer_replies_to_counts() {
+        use Direction::{Inbound, Outbound};
+        // Nothing answered: three customer messages, the later ones nudging the first.
+        let nudges = [message("1", Inbound, None, false), message("2", Inbound, Some("1"), false)];
+        assert_eq!(answered_before(&nudges), None);
+        // Our reply is held: everything up to it is answered.
+        let held = [message("1", Inbound, None, false), message("2", Outbound, Some("1"), false)];
+        assert_eq!(answered_before(&held), Some(2));
+        // The customer replies to a message of ours the import never saw (no Sent folder).
+        let unseen = [message("1", Inbound, None, false), message("3", Inbound, Some("ours-2"), false)];
+        assert_eq!(answered_before(&unseen), Some(1));
+        // An automatic acknowledgement, held or replied to, is no answer.
+        let ack = [
+            message("1", Inbound, None, false),
+            message("ack", Outbound, Some("1"), true),
+            message("3", Inbound, Some("ack"), false),
+        ];
+        assert_eq!(answered_before(&ack), None);
     }
 
     #[test]
